@@ -1,0 +1,1 @@
+"""Pure functions: raw page -> clean text + metadata + what was removed and why."""

@@ -1,0 +1,1 @@
+"""The Parquet sink: schema, partitioned dataset writer, run manifests, state."""

@@ -1,0 +1,1 @@
+"""The stages and their wiring: clean, dedup, the run, the CLI."""
