@@ -1,0 +1,14 @@
+"""The cleaners' settings. Defaults are the measured best; every field is optional in TOML."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class CleanConfig:
+    dom_rules: bool = True  # drop furniture DOM nodes (class/id/role/aria markers) before extraction
+    text_rules: bool = True  # apply the named text rules after extraction / to plain text
+    split_stacked: bool = True  # a page that stacks several articles becomes one document each
+    detect_language: bool = True  # py3langid on the clean text (trafilatura reports none)
+    min_article_chars: int = 120  # shorter articles (e.g. split fragments) are not documents
+    max_body_chars: int = 5_000_000  # larger bodies are refused with reason "too_large"
