@@ -1,0 +1,144 @@
+"""The ``wirewash`` command line.
+
+Exit codes are meant for schedulers: 0 all good; 3 the run committed but some inputs or pages
+became error records (see the ``errors`` dataset); 1 the run failed and committed nothing;
+2 bad usage; 75 (EX_TEMPFAIL) another run holds the corpus lock, try again later.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cleaners.model import CleanDoc
+from crawler.loaders import iter_pages
+from crawler.record import PageError
+from output.lock import CorpusLocked
+from pipelines.clean import Cleaned, clean_stream
+from pipelines.config import RunConfig, load_config
+from pipelines.run import EXIT_FAILED, ingest
+
+EXIT_LOCKED = 75
+
+err = Console(stderr=True)
+
+
+def _config(config_path: Path | None, workers: int | None) -> RunConfig:
+    try:
+        return load_config(config_path, workers=workers)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="wirewash")
+def main() -> None:
+    """wirewash: news pages in, clean deduplicated Parquet out."""
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Corpus directory.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings.")
+@click.option("--workers", type=int, default=None, help="Clean-stage processes (default: one per core).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+def ingest_cmd(paths: tuple[Path, ...], out: Path, config_path: Path | None, workers: int | None, progress: bool | None) -> None:
+    """Load, clean and deduplicate PATHS (files or directories) into the corpus at --out."""
+    config = _config(config_path, workers)
+    show = err.is_terminal if progress is None else progress
+    bar = Progress(SpinnerColumn(), TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("pages"), TimeElapsedColumn(), console=err, disable=not show, transient=True)
+    try:
+        with bar:
+            task = bar.add_task("clean", total=None)
+            manifest = ingest(paths, out, config, on_page=lambda n: bar.advance(task, n))
+    except CorpusLocked as exc:
+        err.print(f"[yellow]wirewash: {exc}[/]")
+        sys.exit(EXIT_LOCKED)
+    except Exception as exc:  # noqa: BLE001 - report, commit nothing, tell the scheduler
+        err.print(f"[red]wirewash: run failed, nothing committed: {type(exc).__name__}: {exc}[/]")
+        sys.exit(EXIT_FAILED)
+    _summary(manifest, out)
+    sys.exit(manifest["exit_code"])
+
+
+def _summary(manifest: dict, out: Path) -> None:
+    c = manifest["counts"]
+    table = Table(title=f"run {manifest['run_id']} -> {out}", show_header=True)
+    table.add_column("stage")
+    table.add_column("count", justify="right")
+    for label, key in [
+        ("new inputs", "inputs_new"), ("inputs already ingested", "inputs_skipped_known"),
+        ("pages loaded", "pages_loaded"), ("pages cleaned", "pages_cleaned"),
+        ("documents", "documents"), ("documents already in corpus", "docs_skipped_known"),
+        ("exact duplicates", "exact_duplicates"), ("near duplicates", "near_duplicates"),
+        ("articles written", "articles_written"), ("duplicates written", "duplicates_written"),
+    ]:
+        table.add_row(label, str(c.get(key, 0)))
+    errors = manifest["errors"]
+    table.add_row("errors", f"[red]{errors['total']}[/]" if errors["total"] else "0")
+    err.print(table)
+    for e in errors["by_reason"]:
+        err.print(f"  error {e['stage']}/{e['reason']}: {e['count']}")
+    top = sorted(manifest["removals"].items(), key=lambda kv: -kv[1]["chars"])[:8]
+    if top:
+        err.print("  removed: " + ", ".join(f"{rule} {v['chars']:,} chars" for rule, v in top))
+
+
+@main.command("clean")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--explain", is_flag=True, help="Also show each removed span with the rule that removed it.")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), help="Write one <id>.txt per input page here.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings.")
+@click.option("--workers", type=int, default=1, show_default=True, help="Clean-stage processes.")
+def clean_cmd(paths: tuple[Path, ...], explain: bool, out: Path | None, config_path: Path | None, workers: int) -> None:
+    """Clean PATHS and print the kept text (nothing is written to a corpus)."""
+    config = _config(config_path, workers)
+    failed = 0
+    pages = iter_pages(list(paths), max_bytes=config.max_input_bytes)
+    for result in clean_stream(pages, config.clean, config.worker_count):
+        if isinstance(result, PageError):
+            failed += 1
+            err.print(f"[red]{result.source_uri}: {result.stage}/{result.reason}: {result.detail}[/]")
+            continue
+        if out is not None:
+            _write_txt(result, out)
+        if out is None or explain:
+            _print(result, explain)
+    sys.exit(3 if failed else 0)
+
+
+def page_name(result: Cleaned) -> str:
+    """``<id>.txt``: the input's own id (JSONL ``id``) if it has one, else the file's stem."""
+    page = result.page
+    name = page.record_id or Path(page.source_uri.split("#", 1)[0]).stem
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name) or "page"
+
+
+def _write_txt(result: Cleaned, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{page_name(result)}.txt").write_text("\n\n".join(d.text for d in result.docs) + "\n", encoding="utf-8")
+
+
+def _print(result: Cleaned, explain: bool) -> None:
+    out = Console(highlight=False, soft_wrap=True)
+    for doc in result.docs:
+        out.print(f"[bold]# {doc.title or '(untitled)'}[/]  [dim]{result.page.source_uri} part {doc.part}"
+                  f"{' wire=' + doc.wire_source if doc.wire_source else ''}{' lang=' + doc.language if doc.language else ''}[/]",
+                  markup=True)
+        out.print(doc.text, markup=False)
+        if explain:
+            _explain(doc, out)
+        out.print()
+
+
+def _explain(doc: CleanDoc, out: Console) -> None:
+    out.print(f"[dim]-- removed {doc.chars_removed} characters in {len(doc.removals)} spans --[/]")
+    for r in doc.removals:
+        span = r.text if len(r.text) <= 160 else r.text[:150] + f"… (+{len(r.text) - 150} chars)"
+        out.print(f"[red]- [{r.rule}][/] " , end="")
+        out.print(span.replace("\n", " ⏎ "), markup=False)

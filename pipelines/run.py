@@ -1,0 +1,266 @@
+"""``wirewash ingest``: inputs -> load -> clean -> dedup -> one atomic commit to the corpus.
+
+The run holds the corpus lock throughout, first finishes or undoes any run that was killed
+mid-commit, then reads the state earlier runs left (the inputs they ingested, the dedup index),
+so a second run over the same inputs adds nothing and a new copy of an old story is recorded as
+a duplicate of the row analysts already have.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import platform
+import secrets
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pyarrow as pa
+
+from crawler.loaders import input_fingerprint, iter_input_files, iter_pages
+from crawler.record import PageError, RawPage
+from output.lock import corpus_lock
+from output.schema import ARTICLES, DUPLICATES, ERRORS, SCHEMA_VERSION, partition_value, to_table
+from output.store import RunWriter, read_state, recover
+from pipelines.clean import Cleaned, clean_stream
+from pipelines.config import RunConfig, config_to_dict
+from pipelines.dedup import DedupIndex, DedupInput, deduplicate
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the run stopped; nothing was committed
+EXIT_INPUT_ERRORS = 3  # the run committed, but some inputs or pages became error records
+
+INPUTS_STATE = "inputs"
+DEDUP_STATE = "dedup"
+INPUTS_SCHEMA = pa.schema(
+    [
+        pa.field("path", pa.string(), nullable=False),
+        pa.field("fingerprint", pa.string(), nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),
+    ]
+)
+VERSIONED = ("wirewash", "trafilatura", "datasketch", "pyarrow", "scrapy", "lxml", "py3langid")
+
+
+def new_run_id(now: dt.datetime) -> str:
+    """Sortable by start time, unique across machines: ``20261122T013000Z-3f9a1c``."""
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def doc_id(source_uri: str, part: int) -> str:
+    """Stable id of one article of one input page (the same input always gives the same id)."""
+    return hashlib.sha1(f"{source_uri}#{part}".encode()).hexdigest()[:20]
+
+
+@dataclass
+class RunState:
+    """Counters and rows one run accumulates before it commits."""
+
+    run_id: str
+    started: dt.datetime
+    counts: Counter = field(default_factory=Counter)
+    removals: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    docs: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    inputs: list[dict[str, str]] = field(default_factory=list)
+
+    def error(self, err: PageError) -> None:
+        self.counts[f"{err.stage}_errors"] += 1
+        self.errors.append(
+            {"source_uri": err.source_uri, "stage": err.stage, "reason": err.reason, "detail": err.detail,
+             "run_id": self.run_id, "at": dt.datetime.now(dt.timezone.utc)}
+        )
+
+
+def ingest(
+    paths: Iterable[Path],
+    out: Path,
+    config: RunConfig | None = None,
+    on_page: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Ingest ``paths`` (files or directories) into the corpus at ``out``; returns the manifest.
+
+    ``on_page(n)`` is called as pages finish cleaning (for a progress bar). Raises
+    ``output.lock.CorpusLocked`` when another run holds the corpus.
+    """
+    config = config or RunConfig()
+    started = dt.datetime.now(dt.timezone.utc)
+    state = RunState(new_run_id(started), started)
+    out = out.resolve()
+    with corpus_lock(out):
+        recovered = recover(out)
+        writer = RunWriter(out, state.run_id)
+        try:
+            manifest = _run(paths, out, config, state, writer, on_page)
+            manifest["recovered"] = recovered
+            writer.commit(manifest)
+        except BaseException:
+            writer.abort()
+            raise
+    return manifest
+
+
+def _run(paths, out, config, state, writer, on_page) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    seen_inputs = {fp for table in read_state(out, INPUTS_STATE) for fp in table.column("fingerprint").to_pylist()}
+    index = DedupIndex.from_tables(read_state(out, DEDUP_STATE))
+    state.timings["read_state_s"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    files = list(_new_inputs(paths, seen_inputs, state))
+    pages = iter_pages(files, max_bytes=config.max_input_bytes)
+    for result in clean_stream(_count_loaded(pages, state), config.clean, config.worker_count):
+        if isinstance(result, PageError):
+            state.error(result)
+        else:
+            _add_docs(result, state, index)
+        if on_page:
+            on_page(1)
+    state.timings["load_clean_s"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    outcomes, index_rows = deduplicate(
+        [DedupInput(d["doc_id"], d["text"], d["published_at"]) for d in state.docs], index, config.dedup
+    )
+    state.timings["dedup_s"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    files_written = _write(state, outcomes, index_rows, writer)
+    state.timings["write_s"] = time.perf_counter() - t0
+    return _manifest(state, config, paths, files_written)
+
+
+def _new_inputs(paths: Iterable[Path], seen: set[str], state: RunState) -> Iterator[Path]:
+    """Input files not ingested by an earlier run (same bytes = same input, wherever it lies)."""
+    for path in iter_input_files([Path(p).resolve() for p in paths]):
+        try:
+            fingerprint = input_fingerprint(path)
+        except OSError as exc:
+            state.error(PageError(str(path), "load", "unreadable", str(exc)))
+            continue
+        if fingerprint in seen:
+            state.counts["inputs_skipped_known"] += 1
+            continue
+        seen.add(fingerprint)
+        state.counts["inputs_new"] += 1
+        state.inputs.append({"path": str(path), "fingerprint": fingerprint, "run_id": state.run_id})
+        yield path
+
+
+def _count_loaded(pages: Iterable[RawPage | PageError], state: RunState) -> Iterator[RawPage | PageError]:
+    for page in pages:
+        state.counts["pages_loaded" if isinstance(page, RawPage) else "pages_unloadable"] += 1
+        yield page
+
+
+def _add_docs(result: Cleaned, state: RunState, index: DedupIndex) -> None:
+    page = result.page
+    state.counts["pages_cleaned"] += 1
+    for doc in result.docs:
+        did = doc_id(page.source_uri, doc.part)
+        if did in index:
+            state.counts["docs_skipped_known"] += 1
+            continue
+        for removal in doc.removals:
+            state.removals[removal.rule]["count"] += 1
+            state.removals[removal.rule]["chars"] += removal.chars
+        state.counts["documents"] += 1
+        state.docs.append(
+            {
+                "doc_id": did,
+                "source_uri": page.source_uri,
+                "source": page.source,
+                "url": page.url,
+                "site": doc.site or _host(page.url),
+                "title": doc.title,
+                "authors": doc.authors or None,
+                "published_at": doc.published_at or page.published_at,
+                "fetched_at": page.fetched_at,
+                "language": doc.language,
+                "wire_source": doc.wire_source,
+                "text": doc.text,
+                "text_chars": len(doc.text),
+                "chars_removed": doc.chars_removed,
+                "removals": _removal_totals(doc.removals),
+                "part": doc.part,
+                "http_status": page.http_status,
+                "content_type": page.content_type,
+                "run_id": state.run_id,
+            }
+        )
+
+
+def _host(url: str | None) -> str | None:
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
+
+
+def _removal_totals(removals) -> list[dict[str, Any]]:
+    totals: Counter = Counter()
+    for r in removals:
+        totals[r.rule] += r.chars
+    return [{"rule": rule, "chars": chars} for rule, chars in sorted(totals.items())]
+
+
+def _write(state: RunState, outcomes, index_rows: pa.Table, writer: RunWriter) -> int:
+    by_id = {d["doc_id"]: d for d in state.docs}
+    articles, duplicates = defaultdict(list), defaultdict(list)
+    today = state.started.date()
+    for o in outcomes:
+        row = by_id[o.doc_id] | {"cluster_id": o.cluster_id}
+        part = partition_value(row["fetched_at"], today)
+        if o.kept:
+            articles[part].append(row)
+        else:
+            duplicates[part].append(row | {"duplicate_of": o.duplicate_of, "similarity": o.similarity, "match": o.match})
+            state.counts[f"{o.match}_duplicates"] += 1
+    for dataset, schema, groups in (("articles", ARTICLES, articles), ("duplicates", DUPLICATES, duplicates)):
+        for part in sorted(groups):
+            rows = sorted(groups[part], key=lambda r: r["doc_id"])
+            writer.add_rows(dataset, to_table(rows, schema), part)
+            state.counts[f"{dataset}_written"] += len(rows)
+    if state.errors:
+        writer.add_rows("errors", to_table(state.errors, ERRORS), today.isoformat())
+    writer.add_state(DEDUP_STATE, index_rows)
+    writer.add_state(INPUTS_STATE, pa.Table.from_pylist(state.inputs, schema=INPUTS_SCHEMA))
+    return len(writer.files)
+
+
+def _manifest(state: RunState, config: RunConfig, paths, files_written: int) -> dict[str, Any]:
+    errors = Counter((e["stage"], e["reason"]) for e in state.errors)
+    return {
+        "run_id": state.run_id,
+        "command": "ingest",
+        "schema_version": SCHEMA_VERSION,
+        "started_at": state.started.isoformat(),
+        "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+        "inputs": {"requested": [str(p) for p in paths], "ingested": state.inputs},
+        "counts": dict(sorted(state.counts.items())),
+        "removals": {rule: dict(c) for rule, c in sorted(state.removals.items())},
+        "errors": {
+            "total": len(state.errors),
+            "by_reason": [{"stage": s, "reason": r, "count": n} for (s, r), n in sorted(errors.items())],
+            "examples": [{k: e[k] for k in ("source_uri", "stage", "reason", "detail")} for e in state.errors[:20]],
+        },
+        "timings": {k: round(v, 3) for k, v in state.timings.items()},
+        "versions": _versions(),
+        "config": config_to_dict(config),
+        "files_written": files_written,
+        "exit_code": EXIT_INPUT_ERRORS if state.errors else EXIT_OK,
+    }
+
+
+def _versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in VERSIONED:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
