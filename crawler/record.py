@@ -18,7 +18,7 @@ class RawPage:
     """One fetched or loaded page, decoded to text.
 
     ``source_uri`` names where the bytes came from: a file path, ``path#line=N`` for a JSONL
-    line, ``path#record=ID`` for a WARC or Parquet record, or the requested URL for a crawl.
+    line, ``path#record=ID`` for a WARC record, ``path#row=N`` for a Parquet row, or the requested URL for a crawl.
     ``body`` is already decoded (``encoding`` says how); ``kind`` says whether it is HTML or
     already-extracted page text.
     """

@@ -1,8 +1,8 @@
 """File loaders: pages from local files, as :class:`RawPage` records (or :class:`PageError`).
 
-``iter_pages`` walks the given files and directories and picks a loader by file suffix
-(``LOADERS``). Bad input never raises: every problem becomes a ``PageError`` with stage
-``"load"`` and one of these reasons:
+``iter_pages`` walks the given files and directories (``iter_input_files``) and picks a
+loader by file suffix (``LOADERS``). Bad input never raises: every problem becomes a
+``PageError`` with stage ``"load"`` and one of these reasons:
 
 ``unsupported`` (a named file no loader reads), ``unreadable``, ``empty``, ``too_large``,
 ``binary``, ``corrupt`` (truncated or malformed WARC, gzip or Parquet), ``bad_json``,
@@ -52,16 +52,17 @@ def loader_for(path: Path) -> Loader | None:
     return LOADERS.get("".join(suffixes[-2:])) or LOADERS.get("".join(suffixes[-1:]))
 
 
-def _walk(directory: Path) -> Iterator[Path | PageError]:
-    """Files under ``directory`` in sorted order, depth first; hidden entries are skipped.
+def _walk(directory: Path) -> Iterator[Path]:
+    """Loadable files under ``directory`` in sorted order, depth first, hidden entries skipped.
 
     Sorting makes runs reproducible (same inputs, same record order, same output files).
-    Symlinked directories are not followed, so a link loop cannot trap the walk.
+    Symlinked directories are not followed, so a link loop cannot trap the walk. A directory
+    that cannot be listed is yielded itself, for the load stage to report as unreadable.
     """
     try:
         entries = sorted(directory.iterdir())
-    except OSError as exc:
-        yield load_error(directory, "unreadable", f"{directory}: {exc.strerror or exc}")
+    except OSError:
+        yield directory
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -72,30 +73,45 @@ def _walk(directory: Path) -> Iterator[Path | PageError]:
             yield entry
 
 
+def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """The files ``iter_pages(paths)`` reads, in the same order.
+
+    The run fingerprints these to skip inputs it has already ingested, then passes the rest
+    to ``iter_pages``. Directories are expanded; any other path is passed through as given
+    (even if missing or unsupported) so that loading reports it.
+    """
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from _walk(path)
+        else:
+            yield path
+
+
 def _load(path: Path, max_bytes: int) -> Iterator[RawPage | PageError]:
-    loader = loader_for(path)
-    if loader is None:
-        yield load_error(path, "unsupported", f"{path}: no loader for this file type ({', '.join(LOADERS)})")
-    elif not path.is_file():
-        detail = "not a regular file" if path.exists() else "no such file"
+    if not path.is_file():
+        if path.is_dir():
+            detail = "directory cannot be listed"
+        else:
+            detail = "not a regular file" if path.exists() else "no such file"
         yield load_error(path, "unreadable", f"{path}: {detail}")
+    elif (loader := loader_for(path)) is None:
+        known = ", ".join(LOADERS)
+        yield load_error(path, "unsupported", f"{path}: no loader for this file type ({known})")
     else:
         yield from loader(path, max_bytes=max_bytes)
 
 
-def iter_pages(paths: Iterable[str | Path], *, max_bytes: int = 20_000_000) -> Iterator[RawPage | PageError]:
+def iter_pages(
+    paths: Iterable[str | Path], *, max_bytes: int = 20_000_000
+) -> Iterator[RawPage | PageError]:
     """Every page in ``paths`` (files and directories, recursively), in a deterministic order.
 
     Inside directories, files no loader reads are skipped silently (READMEs, images); a file
     named explicitly that no loader reads is reported as ``unsupported``, since the caller
     asked for it.
     """
-    for path in map(Path, paths):
-        for item in _walk(path) if path.is_dir() else (path,):
-            if isinstance(item, PageError):
-                yield item
-            else:
-                yield from _load(item, max_bytes)
+    for path in iter_input_files(paths):
+        yield from _load(path, max_bytes)
 
 
 def input_fingerprint(path: str | Path) -> str:

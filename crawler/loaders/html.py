@@ -36,7 +36,7 @@ def declared_url(page: str) -> str | None:
         attrs = _attributes(attr_text)
         if tag.lower() == "link" and "canonical" in attrs.get("rel", "").lower().split():
             canonical = canonical or attrs.get("href")
-        elif tag.lower() == "meta" and attrs.get("property", attrs.get("name", "")).lower() == "og:url":
+        elif tag.lower() == "meta" and (attrs.get("property") or attrs.get("name")) == "og:url":
             og_url = og_url or attrs.get("content")
     url = (canonical or og_url or "").strip()
     return url if url.lower().startswith(("http://", "https://")) else None

@@ -20,7 +20,7 @@ READ_CHUNK = 1 << 20
 
 
 def _lines(f: BinaryIO, limit: int) -> Iterator[bytes | None]:
-    """Each line, or None for a line longer than ``limit`` bytes, skipped without holding it whole."""
+    """Each line, or None for a line over ``limit`` bytes (skipped without holding it whole)."""
     while line := f.readline(limit + 1):
         if len(line) > limit and not line.endswith(b"\n"):
             while (rest := f.readline(READ_CHUNK)) and not rest.endswith(b"\n"):
@@ -30,7 +30,9 @@ def _lines(f: BinaryIO, limit: int) -> Iterator[bytes | None]:
             yield line
 
 
-def _line_to_page(line: bytes | None, *, source_uri: str, label: str, max_bytes: int) -> RawPage | PageError | None:
+def _line_to_page(
+    line: bytes | None, *, source_uri: str, label: str, max_bytes: int
+) -> RawPage | PageError | None:
     """The page or error for one line; None for a blank line, which holds no record."""
     if line is None:
         return load_error(source_uri, "too_large", f"{label}: longer than {max_bytes} bytes")
@@ -43,7 +45,8 @@ def _line_to_page(line: bytes | None, *, source_uri: str, label: str, max_bytes:
     except (ValueError, RecursionError) as exc:
         return load_error(source_uri, "bad_json", f"{label}: {exc}")
     if not isinstance(obj, dict):
-        return load_error(source_uri, "bad_json", f"{label}: a JSON {type(obj).__name__}, not an object")
+        kind = type(obj).__name__
+        return load_error(source_uri, "bad_json", f"{label}: a JSON {kind}, not an object")
     return row_to_page(obj, source_uri=source_uri, label=label, source="jsonl", max_bytes=max_bytes)
 
 
@@ -57,11 +60,13 @@ def load_jsonl(path: Path, *, max_bytes: int) -> Iterator[RawPage | PageError]:
     try:
         with opener(path, "rb") as f:
             if looks_binary(f.read(SNIFF_BYTES)):
-                yield load_error(path, "binary", f"{path}: NUL byte or binary file signature, not JSON Lines")
+                detail = f"{path}: NUL byte or binary file signature, not JSON Lines"
+                yield load_error(path, "binary", detail)
                 return
             f.seek(0)
             for number, line in enumerate(_lines(f, max_bytes), start=1):
-                item = _line_to_page(line, source_uri=f"{path}#line={number}", label=f"line {number}", max_bytes=max_bytes)
+                source_uri, label = f"{path}#line={number}", f"line {number}"
+                item = _line_to_page(line, source_uri=source_uri, label=label, max_bytes=max_bytes)
                 if item is not None:
                     yield item
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:

@@ -1,4 +1,4 @@
-"""``*.parquet``: page rows with the JSONL fields (see :mod:`crawler.loaders.rows`), read in batches.
+"""``*.parquet``: page rows with the JSONL fields (see :mod:`crawler.loaders.rows`), in batches.
 
 Batches keep memory bounded by a few rows (plus pyarrow's row-group buffers) however large the
 file is, and the size limit applies to each row's body.
@@ -21,7 +21,7 @@ BATCH_ROWS = 64
 def _microsecond_schema(schema: pa.Schema) -> pa.Schema:
     """``schema`` with nanosecond timestamps as microseconds.
 
-    pyarrow refuses to turn a nanosecond value into a ``datetime`` (pandas writes ns by default);
+    pyarrow refuses to turn nanosecond values into ``datetime`` (pandas writes ns by default);
     the lost nanoseconds mean nothing for a fetch or publication time.
     """
     return pa.schema(
@@ -31,25 +31,28 @@ def _microsecond_schema(schema: pa.Schema) -> pa.Schema:
 
 
 def load_parquet(path: Path, *, max_bytes: int) -> Iterator[RawPage | PageError]:
-    """Yield a page or error per row; ``source_uri`` is ``path#row=N`` (1-based, like JSONL lines)."""
+    """Yield a page or error per row; ``source_uri`` is ``path#row=N``, 1-based like JSONL lines."""
     problem = file_problem(path)
     if problem:
         yield problem
         return
     try:
-        parquet = pq.ParquetFile(path)
-        columns = [name for name in ROW_FIELDS if name in parquet.schema_arrow.names]
-        if not set(BODY_FIELDS) & set(columns):
-            yield load_error(path, "missing_body", f"{path}: no 'html' or 'text' column")
-            return
-        schema = _microsecond_schema(parquet.schema_arrow.select(columns))
-        number = 0
-        for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=columns):
-            for row in batch.cast(schema, safe=False).to_pylist():
-                number += 1
-                yield row_to_page(
-                    row, source_uri=f"{path}#row={number}", label=f"row {number}", source="parquet", max_bytes=max_bytes
-                )
+        with pq.ParquetFile(path) as parquet:
+            columns = [name for name in ROW_FIELDS if name in parquet.schema_arrow.names]
+            if not set(BODY_FIELDS) & set(columns):
+                yield load_error(path, "missing_body", f"{path}: no 'html' or 'text' column")
+                return
+            number = 0
+            for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=columns):
+                for row in batch.cast(_microsecond_schema(batch.schema), safe=False).to_pylist():
+                    number += 1
+                    yield row_to_page(
+                        row,
+                        source_uri=f"{path}#row={number}",
+                        label=f"row {number}",
+                        source="parquet",
+                        max_bytes=max_bytes,
+                    )
     except (PermissionError, FileNotFoundError) as exc:
         yield load_error(path, "unreadable", f"{path}: {exc.strerror or exc}")
     except (pa.ArrowException, OSError) as exc:

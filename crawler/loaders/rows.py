@@ -40,7 +40,8 @@ def row_to_page(
         )
     url = row.get("url")
     if url is not None and not isinstance(url, str):
-        return load_error(source_uri, "bad_field", f"{label}: 'url' is {type(url).__name__}, not a string")
+        kind_name = type(url).__name__
+        return load_error(source_uri, "bad_field", f"{label}: 'url' is {kind_name}, not a string")
     problem = body_problem(raw, max_bytes)
     if problem:
         reason, detail = problem

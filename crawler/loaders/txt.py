@@ -21,5 +21,10 @@ def load_txt(path: Path, *, max_bytes: int) -> Iterator[RawPage | PageError]:
     data, mtime = read
     body, encoding = decode_text(data)
     yield RawPage(
-        source_uri=str(path), body=body, kind="text", source="txt", fetched_at=mtime, encoding=encoding
+        source_uri=str(path),
+        body=body,
+        kind="text",
+        source="txt",
+        fetched_at=mtime,
+        encoding=encoding,
     )

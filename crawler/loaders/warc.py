@@ -7,15 +7,14 @@ file, which stops there; earlier pages have already been yielded.
 """
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataException
-from warcio.exceptions import ArchiveLoadFailed
+from warcio.limitreader import LimitReader
 from warcio.recordloader import ArcWarcRecord
-from warcio.statusandheaders import StatusAndHeadersParserException
 
 from crawler.loaders.charset import decode_html
 from crawler.loaders.checks import body_problem, file_problem, load_error
@@ -24,7 +23,32 @@ from crawler.record import PageError, RawPage
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 READ_CHUNK = 1 << 20
-CORRUPT_ARCHIVE = (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, zlib.error, ValueError)
+
+
+def _records(path: Path, f: BinaryIO) -> Iterator[ArcWarcRecord | PageError]:
+    """The file's WARC records; a parse failure ends them with one ``corrupt`` error.
+
+    On malformed input warcio raises whatever its parser trips over (ArchiveLoadFailed, but
+    also AttributeError, ValueError, zlib.error), so here, around warcio's own parsing and
+    nowhere else, any exception means a broken file. warcio also reads some junk as old-style
+    ARC records, which a ``.warc`` file must not contain.
+    """
+    records = ArchiveIterator(f)
+    while True:
+        try:
+            record = next(records, None)
+        except OSError:
+            raise
+        except Exception as exc:  # deliberately broad: see the docstring
+            detail = f"{path}: not a readable WARC: {type(exc).__name__}: {exc}"
+            yield load_error(path, "corrupt", detail)
+            return
+        if record is None:
+            return
+        if record.format != "warc" or record.rec_type is None:
+            yield load_error(path, "corrupt", f"{path}: not a readable WARC: a headerless record")
+            return
+        yield record
 
 
 def _content_type(record: ArcWarcRecord) -> str | None:
@@ -38,9 +62,11 @@ def _is_html(content_type: str | None) -> bool:
 
 def _cut_off(record: ArcWarcRecord) -> bool:
     """True when the file ends inside this record's block (warcio itself stays silent)."""
-    while record.raw_stream.read(READ_CHUNK):
+    block = record.raw_stream
+    while block.read(READ_CHUNK):
         pass
-    return record.raw_stream.limit > 0
+    # Without a Content-Length, warcio reads to the end of the file and nothing can be missing.
+    return isinstance(block, LimitReader) and block.limit > 0
 
 
 def _status(record: ArcWarcRecord) -> int | None:
@@ -48,7 +74,9 @@ def _status(record: ArcWarcRecord) -> int | None:
     return int(code) if code and code.isdigit() else None
 
 
-def _to_page(record: ArcWarcRecord, data: bytes, *, source_uri: str, max_bytes: int) -> RawPage | PageError:
+def _to_page(
+    record: ArcWarcRecord, data: bytes, *, source_uri: str, max_bytes: int
+) -> RawPage | PageError:
     label = f"record {record.rec_headers.get_header('WARC-Record-ID')}"
     problem = body_problem(data, max_bytes)
     if problem:
@@ -82,10 +110,10 @@ def load_warc(path: Path, *, max_bytes: int) -> Iterator[RawPage | PageError]:
         return
     try:
         with path.open("rb") as f:
-            for record in ArchiveIterator(f):
-                if record.rec_type is None:
-                    yield load_error(path, "corrupt", f"{path}: record without WARC headers")
-                    return
+            for record in _records(path, f):
+                if isinstance(record, PageError):
+                    yield record
+                    continue
                 if record.rec_type != "response" or not _is_html(_content_type(record)):
                     continue
                 record_id = record.rec_headers.get_header("WARC-Record-ID")
@@ -93,13 +121,13 @@ def load_warc(path: Path, *, max_bytes: int) -> Iterator[RawPage | PageError]:
                 try:
                     data = record.content_stream().read(max_bytes + 1)
                 except ChunkedDataException as exc:
-                    yield load_error(source_uri, "corrupt", f"record {record_id}: bad chunked encoding: {exc}")
+                    detail = f"record {record_id}: bad chunked encoding: {exc}"
+                    yield load_error(source_uri, "corrupt", detail)
                     continue
                 if _cut_off(record):
-                    yield load_error(path, "corrupt", f"{path}: file ends inside record {record_id}")
+                    detail = f"{path}: the file ends inside record {record_id}"
+                    yield load_error(path, "corrupt", detail)
                     return
                 yield _to_page(record, data, source_uri=source_uri, max_bytes=max_bytes)
-    except CORRUPT_ARCHIVE as exc:
-        yield load_error(path, "corrupt", f"{path}: not a readable WARC: {exc}")
     except OSError as exc:
         yield load_error(path, "unreadable", f"{path}: {exc.strerror or exc}")
