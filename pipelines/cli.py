@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -140,5 +141,9 @@ def _explain(doc: CleanDoc, out: Console) -> None:
     out.print(f"[dim]-- removed {doc.chars_removed} characters in {len(doc.removals)} spans --[/]")
     for r in doc.removals:
         span = r.text if len(r.text) <= 160 else r.text[:150] + f"… (+{len(r.text) - 150} chars)"
-        out.print(f"[red]- [{r.rule}][/] " , end="")
+        out.print(f"[red]- {escape(f'[{r.rule}]')}[/] ", end="")
         out.print(span.replace("\n", " ⏎ "), markup=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -83,26 +83,39 @@ def ingest(
     out: Path,
     config: RunConfig | None = None,
     on_page: Callable[[int], None] | None = None,
+    *,
+    locked: bool = False,
+    extra_state: Callable[[str], dict[str, pa.Table]] | None = None,
+    extra_manifest: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Ingest ``paths`` (files or directories) into the corpus at ``out``; returns the manifest.
 
     ``on_page(n)`` is called as pages finish cleaning (for a progress bar). Raises
-    ``output.lock.CorpusLocked`` when another run holds the corpus.
+    ``output.lock.CorpusLocked`` when another run holds the corpus. A caller that already holds
+    the lock (the crawl) passes ``locked=True``, and commits its own state tables and manifest
+    section in the same atomic step with ``extra_state(run_id) -> {name: table}`` and
+    ``extra_manifest``.
     """
     config = config or RunConfig()
+    out = out.resolve()
+    if not locked:
+        with corpus_lock(out):
+            return ingest(paths, out, config, on_page, locked=True, extra_state=extra_state,
+                          extra_manifest=extra_manifest)
     started = dt.datetime.now(dt.timezone.utc)
     state = RunState(new_run_id(started), started)
-    out = out.resolve()
-    with corpus_lock(out):
-        recovered = recover(out)
-        writer = RunWriter(out, state.run_id)
-        try:
-            manifest = _run(paths, out, config, state, writer, on_page)
-            manifest["recovered"] = recovered
-            writer.commit(manifest)
-        except BaseException:
-            writer.abort()
-            raise
+    recovered = recover(out)
+    writer = RunWriter(out, state.run_id)
+    try:
+        manifest = _run(paths, out, config, state, writer, on_page)
+        for name, table in (extra_state(state.run_id) if extra_state else {}).items():
+            writer.add_state(name, table)
+        manifest |= extra_manifest or {}
+        manifest["recovered"] = recovered
+        writer.commit(manifest)
+    except BaseException:
+        writer.abort()
+        raise
     return manifest
 
 
@@ -164,7 +177,7 @@ def _add_docs(result: Cleaned, state: RunState, index: DedupIndex) -> None:
     state.counts["pages_cleaned"] += 1
     for doc in result.docs:
         did = doc_id(page.source_uri, doc.part)
-        if did in index:
+        if did in index.doc_ids:
             state.counts["docs_skipped_known"] += 1
             continue
         for removal in doc.removals:
@@ -180,7 +193,7 @@ def _add_docs(result: Cleaned, state: RunState, index: DedupIndex) -> None:
                 "site": doc.site or _host(page.url),
                 "title": doc.title,
                 "authors": doc.authors or None,
-                "published_at": doc.published_at or page.published_at,
+                "published_at": page.published_at or doc.published_at,  # an explicit input date beats extraction
                 "fetched_at": page.fetched_at,
                 "language": doc.language,
                 "wire_source": doc.wire_source,
