@@ -165,7 +165,7 @@ def test_bad_input_becomes_error_records_and_the_run_finishes(tmp_path):
     assert ("empty", "load", "empty") in errors
     assert ("huge", "load", "too_large") in errors
     assert sum(1 for e in errors if e[0] == "feed" and e[2] == "bad_json") == 2
-    names = {stem(r["source_uri"]) for r in articles(corpus)}
+    names = {stem(r["source_uri"]) for r in articles(corpus) + articles(corpus, "duplicates")}
     assert {"good", "undecodable"} <= names
 
 
