@@ -152,7 +152,7 @@ def test_bad_input_becomes_error_records_and_the_run_finishes(tmp_path):
     (inputs / "binary.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
     (inputs / "empty.html").write_bytes(b"")
     (inputs / "broken.html").write_bytes(b"<html><body><div><p>unclosed <b>tags <table><tr><td>" * 50)
-    (inputs / "undecodable.html").write_bytes(good.replace(b"</article>", b"\xff\xfe\xfa broken bytes</article>"))
+    (inputs / "undecodable.html").write_bytes(good.replace(b"</p>", b" \xff\xfe\xfa broken bytes</p>", 1))
     with open(inputs / "huge.html", "wb") as f:
         f.write(b"<html><body>" + b"<p>" + b"x" * (50 * 1024 * 1024) + b"</p></body></html>")
     (inputs / "feed.jsonl").write_text('{"id": "a", "text": "' + "A plain sentence about nothing. " * 20 + '"}\n'
