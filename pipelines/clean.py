@@ -77,7 +77,7 @@ class _Parallel:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["cleaners.clean"])
+        ctx.set_forkserver_preload(["pipelines.worker_preload"])
         return ProcessPoolExecutor(self.workers, mp_context=ctx)
 
     def run(self, items: Iterable[Item]) -> Iterator[Result]:
