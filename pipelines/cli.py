@@ -17,10 +17,13 @@ from rich.table import Table
 
 from cleaners.model import CleanDoc
 from crawler.loaders import iter_pages
+from crawler.sources import SourcesError
 from crawler.record import PageError
 from output.lock import CorpusLocked
 from pipelines.clean import Cleaned, clean_stream
 from pipelines.config import RunConfig, load_config
+from pipelines.crawl import crawl
+from pipelines.demo import demo
 from pipelines.run import EXIT_FAILED, ingest
 
 EXIT_LOCKED = 75
@@ -88,6 +91,48 @@ def _summary(manifest: dict, out: Path) -> None:
     top = sorted(manifest["removals"].items(), key=lambda kv: -kv[1]["chars"])[:8]
     if top:
         err.print("  removed: " + ", ".join(f"{rule} {v['chars']:,} chars" for rule, v in top))
+
+
+@main.command("crawl")
+@click.argument("sources", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Corpus directory.")
+@click.option("--source", "only", multiple=True, help="Only these sources (repeatable).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings.")
+@click.option("--workers", type=int, default=None, help="Clean-stage processes (default: one per core).")
+def crawl_cmd(sources: Path, out: Path, only: tuple[str, ...], config_path: Path | None, workers: int | None) -> None:
+    """Fetch SOURCES (a sources TOML) into <out>/_raw/*.warc.gz, then clean, dedup and commit."""
+    config = _config(config_path, workers)
+    try:
+        manifest = crawl(sources, out, config, only=list(only) or None)
+    except SourcesError as exc:
+        raise click.UsageError(str(exc)) from exc
+    except CorpusLocked as exc:
+        err.print(f"[yellow]wirewash: {exc}[/]")
+        sys.exit(EXIT_LOCKED)
+    except Exception as exc:  # noqa: BLE001 - report, commit nothing, tell the scheduler
+        err.print(f"[red]wirewash: crawl failed, nothing committed: {type(exc).__name__}: {exc}[/]")
+        sys.exit(EXIT_FAILED)
+    _summary(manifest, out)
+    err.print(f"  crawled {manifest['crawl']['pages']} pages -> {', '.join(manifest['crawl']['warcs']) or 'nothing new'}")
+    for problem in manifest["crawl"]["problems"][:20]:
+        err.print(f"  [yellow]crawl: {problem}[/]", markup=True, highlight=False)
+    sys.exit(manifest["exit_code"])
+
+
+@main.command("demo")
+@click.option("--out", "out", default="demo-corpus", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--second-wave", is_flag=True, help="Then publish new pages and crawl again (incremental + cross-run dedup).")
+@click.option("--workers", type=int, default=None, help="Clean-stage processes (default: one per core).")
+def demo_cmd(out: Path, second_wave: bool, workers: int | None) -> None:
+    """Serve a bundled mini news web on 127.0.0.1, crawl it with the real spiders, print the summary."""
+    try:
+        manifests = demo(out, _config(None, workers), second_wave=second_wave)
+    except CorpusLocked as exc:
+        err.print(f"[yellow]wirewash: {exc}[/]")
+        sys.exit(EXIT_LOCKED)
+    for manifest in manifests:
+        _summary(manifest, out)
+    sys.exit(max(m["exit_code"] for m in manifests))
 
 
 @main.command("clean")

@@ -1,0 +1,111 @@
+"""Run the sources of a sources file in one Scrapy process; meant to be a subprocess.
+
+    python -m crawler.runner --sources sources.toml --warc OUT.warc.gz --report report.json \
+        [--known known-urls.txt] [--jobs JOBS_DIR] [--source NAME ...] [--set SETTING=JSON ...]
+
+Each source gets its own crawler (and, with ``--jobs``, its own ``JOBDIR=<jobs>/<name>``, so a
+crawl stopped by SIGINT/SIGTERM — or killed — resumes where it stopped on the next run; the
+job directory is removed once a source finishes). All crawlers share one WARC file. The
+report (JSON) lists per source its finish reason, archived pages, fetch errors and stats.
+Exit status: 0 all sources finished, 3 some source did not finish or had fetch errors.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.sources import Source, load_sources
+from crawler.spiders.feeds import FeedsSpider
+from crawler.spiders.news_sitemap import NewsSitemapSpider
+from crawler.spiders.site import SiteSpider
+
+SPIDERS = {"sitemap": NewsSitemapSpider, "feed": FeedsSpider, "site": SiteSpider}
+COMPLETE = {"finished", "closespider_itemcount"}
+KEPT_STATS = ("downloader/request_count", "downloader/response_count", "wirewash/archived", "wirewash/skipped_known",
+              "wirewash/filtered_old", "wirewash/filtered_pattern", "wirewash/refused_private",
+              "robotstxt/forbidden", "offsite/filtered", "retry/count", "retry/max_reached", "item_scraped_count",
+              "elapsed_time_seconds")
+
+
+def base_settings(overrides: dict[str, Any] | None = None) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def run(sources: list[Source], settings: Settings, jobs: Path | None) -> list[dict[str, Any]]:
+    process = CrawlerProcess(settings)
+    crawlers = []
+    for i, src in enumerate(sources):
+        s = settings.copy()
+        if jobs is not None:
+            s.set("JOBDIR", str(jobs / src.name), priority="cmdline")
+        if src.max_pages:
+            s.set("CLOSESPIDER_ITEMCOUNT", src.max_pages, priority="cmdline")
+        crawler = Crawler(SPIDERS[src.kind], s, init_reactor=(i == 0))
+        crawlers.append((src, crawler))
+        process.crawl(crawler, source=src)
+    process.start()
+    results = []
+    for src, crawler in crawlers:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        reason = stats.get("finish_reason", "not_started")
+        archive = getattr(crawler, "wirewash_archive", None)
+        spider = getattr(crawler, "spider", None)
+        if jobs is not None and reason in COMPLETE:
+            shutil.rmtree(jobs / src.name, ignore_errors=True)
+        results.append({
+            "name": src.name,
+            "kind": src.kind,
+            "finish_reason": reason,
+            "complete": reason in COMPLETE,
+            "archived": archive.archived if archive else [],
+            "errors": list(getattr(spider, "fetch_errors", [])),
+            "stats": {k: stats[k] for k in KEPT_STATS if k in stats},
+        })
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m crawler.runner", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sources", required=True, type=Path)
+    ap.add_argument("--warc", required=True, type=Path, help="the WARC file to write (.warc.gz)")
+    ap.add_argument("--report", required=True, type=Path)
+    ap.add_argument("--known", type=Path, help="article URLs not to fetch again, one per line")
+    ap.add_argument("--jobs", type=Path, help="JOBDIR root (one directory per source)")
+    ap.add_argument("--source", action="append", default=[], help="only these sources (repeatable)")
+    ap.add_argument("--set", action="append", default=[], metavar="SETTING=JSON", help="Scrapy setting override")
+    args = ap.parse_args(argv)
+
+    spec = load_sources(args.sources)
+    sources = [spec.get(n) for n in args.source] if args.source else list(spec.sources)
+    overrides: dict[str, Any] = spec.options.scrapy_settings()
+    for item in args.set:
+        key, _, value = item.partition("=")
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value
+    overrides["WIREWASH_WARC_PATH"] = str(args.warc)
+    overrides["WIREWASH_KNOWN_URLS"] = str(args.known or "")
+    results = run(sources, base_settings(overrides), args.jobs)
+    report = {"warc": str(args.warc) if args.warc.exists() else None, "sources": results}
+    tmp = args.report.with_name(f".{args.report.name}.tmp")
+    tmp.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+    os.replace(tmp, args.report)
+    ok = all(r["complete"] and not r["errors"] for r in results)
+    return 0 if ok else 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
