@@ -28,7 +28,7 @@ class RunConfig:
     clean: CleanConfig = field(default_factory=CleanConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
     workers: int = 0  # clean-stage processes; 0 = one per CPU core
-    max_input_bytes: int = 50_000_000  # a larger input file or record becomes a "too_large" error
+    max_input_bytes: int = 20_000_000  # a larger page, file or record becomes a "too_large" error
 
     @property
     def worker_count(self) -> int:
