@@ -109,6 +109,13 @@ _BODY = [
     "The {noun} was first {verbed} in {N}, when {O} {verbed} the {adj} {noun} near {C}.",
     "Both {P} and {P} declined to say whether the {noun} would be {verbed}.",
     "Independent {nouns} warned that the {adj} {noun} might {verb} {nouns} in {C}.",
+    # Entity-free sentences: what makes two stories of one template share text.
+    "It was not immediately clear whether the {adj} {noun} would {verb} the {nouns} or the {noun}.",
+    "The {adj} {noun} has been {verbed} several times over the past decade, most recently last {month}.",
+    "Such {nouns} are rarely {verbed} before the {adj} {noun} has been {verbed} by the {nouns}.",
+    "Experts say the {noun} could {verb} {adj} {nouns} for years if the {noun} is not {verbed}.",
+    "The {nouns} were {verbed} under a {adj} {noun} that also {verbs} the {adj} {nouns}.",
+    "A final decision on the {adj} {noun} is not expected until {month}, officials said.",
 ]
 _HEADLINES = [
     "{O} to {verb} {adj} {noun} in {C}",
@@ -118,10 +125,10 @@ _HEADLINES = [
     "{O} {verbs} {noun} amid {adj} {noun}",
 ]
 _HOUSE_STYLE = [
-    (" percent", " per cent"), ("about ", "around "), ("more than ", "over "),
+    (" percent", " per cent"), (" percent", "%"), ("about ", "around "), ("more than ", "over "),
     ("spokesperson", "spokesman"), ("according to", "citing"), ("as many as", "up to"),
-    (" on Monday", ""), (" on Tuesday", ""), (" on Wednesday", ""), (" on Thursday", ""),
-    (" on Friday", ""),
+    (" said ", " says "), (" would ", " will "), (" on Monday", ""), (" on Tuesday", ""),
+    (" on Wednesday", ""), (" on Thursday", ""), (" on Friday", ""),
 ]
 _FURNITURE = [
     "Read more: {C} {nouns} {verbed} as {noun} {verbs}",
@@ -180,7 +187,8 @@ class Story:
 # --- building ----------------------------------------------------------------------------------
 
 def _name(rng: random.Random, syllables: int) -> str:
-    return "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS) for _ in range(syllables)).capitalize()
+    parts = (rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS) for _ in range(syllables))
+    return "".join(parts).capitalize()
 
 
 def _number(rng: random.Random) -> str:
@@ -268,8 +276,11 @@ def make_story(rng: random.Random, story_id: str, cast: Cast | None = None) -> S
 
 
 def make_template_lookalike(rng: random.Random, story: Story, story_id: str) -> Story:
-    """The same skeleton and headline with another cast: a different story, same template."""
-    return replace(story, story_id=story_id, cast=make_cast(rng))
+    """The same skeleton and headline with another cast but the same dateline city: a different
+    story from the same template (the local weather, crime or earnings brief)."""
+    cast = make_cast(rng)
+    cast = replace(cast, places=(story.cast.places[0], *cast.places[1:]))
+    return replace(story, story_id=story_id, cast=cast)
 
 
 def make_followup(rng: random.Random, story: Story, story_id: str) -> Story:
@@ -306,7 +317,8 @@ def _typography(rng: random.Random, text: str) -> str:
     """Edits a reader cannot see: curly quotes, NBSP, zero-width characters, dashes, re-wrapping."""
     if rng.random() < 0.7:
         parts = text.split('"')
-        text = "".join(p + ("\u201c" if i % 2 == 0 else "\u201d") for i, p in enumerate(parts[:-1])) + parts[-1]
+        quoted = (p + ("\u201c" if i % 2 == 0 else "\u201d") for i, p in enumerate(parts[:-1]))
+        text = "".join(quoted) + parts[-1]
         text = text.replace("'", "\u2019")
     if rng.random() < 0.5:
         text = text.replace("\u2014", "-")
@@ -320,7 +332,7 @@ def _typography(rng: random.Random, text: str) -> str:
 
 def _typos(rng: random.Random, paragraphs: list[str]) -> list[str]:
     out = list(paragraphs)
-    for _ in range(rng.randint(1, 3)):
+    for _ in range(rng.randint(1, 4)):
         p = rng.randrange(len(out))
         words = out[p].split(" ")
         long_words = [i for i, w in enumerate(words) if len(w) >= 6 and w.isalpha()]
@@ -334,7 +346,7 @@ def _typos(rng: random.Random, paragraphs: list[str]) -> list[str]:
 
 
 def _house_style(rng: random.Random, paragraphs: list[str]) -> list[str]:
-    rules = rng.sample(_HOUSE_STYLE, 3)
+    rules = rng.sample(_HOUSE_STYLE, rng.randint(3, 5))
     out = []
     for para in paragraphs:
         for old, new in rules:
@@ -346,7 +358,8 @@ def _house_style(rng: random.Random, paragraphs: list[str]) -> list[str]:
 def _furniture_lines(rng: random.Random, story: Story, outlet: str) -> list[str]:
     lines = rng.sample(_FURNITURE, rng.randint(1, 2))
     return [
-        _render(_fill_words(rng, line.replace("{outlet}", outlet).replace("{agency}", story.agency)), story.cast)
+        _render(_fill_words(rng, line.replace("{outlet}", outlet).replace("{agency}", story.agency)),
+                story.cast)
         for line in lines
     ]
 
@@ -402,7 +415,8 @@ def make_corpus(n_stories: int, copies: int, seed: int, hard_negative_rate: floa
     Doc ids are random hex, so "smallest id" says nothing about which doc is the original.
     """
     rng = random.Random(seed)
-    outlets = [f"The {_name(rng, 2)} {kind}" for kind in ("Herald", "Times", "Post", "Courier", "Gazette", "Daily")]
+    kinds = ("Herald", "Times", "Post", "Courier", "Gazette", "Daily")
+    outlets = [f"The {_name(rng, 2)} {kind}" for kind in kinds]
     start = datetime(2026, 11, 1, tzinfo=timezone.utc)
     used_ids: set[str] = set()
 
