@@ -48,8 +48,8 @@ VERSIONED = ("wirewash", "trafilatura", "datasketch", "pyarrow", "scrapy", "lxml
 
 
 def new_run_id(now: dt.datetime) -> str:
-    """Sortable by start time, unique across machines: ``20261122T013000Z-3f9a1c``."""
-    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    """Sortable by start time (to the millisecond), unique across machines: ``20261122T013000123Z-3f9a1c``."""
+    return f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03d}Z-{secrets.token_hex(3)}"
 
 
 def doc_id(source_uri: str, part: int) -> str:
