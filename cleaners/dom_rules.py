@@ -3,22 +3,24 @@
 Rules are data: each table below names one kind of furniture, and that name is what the removal
 report shows. A marker is a run of whole tokens of an element's class, id, role, aria-label or
 data-* values, where values are split on spaces, "-", "_" and camelCase humps and lower-cased:
-"read more" matches class="read-more", id="readMore" and data-block="READ_MORE", while the
-marker "share" does not match class="shared-content" and "comments" does not match
-id="commentary-section". Substring matching would hit both; trafilatura's own discard xpaths
-already do that, so these tables add only what whole tokens can say safely.
+"most read" matches class="most-read", id="mostRead" and data-block="MOST_READ", while "share"
+does not match class="shared-content" and "comment" does not match id="commentary-section".
+(trafilatura's own discard xpaths match substrings; whole tokens let these tables name kinds of
+furniture that substrings could not name safely, and report what they removed.)
 
 Token policy for mixed names: an element whose names also name the article body
 ("article-related-content-body", "entry-content share-enabled") is content that carries a
-furniture word, not furniture; the CONTENT_MARKERS table vetoes it.
+furniture word, not furniture: CONTENT_MARKERS vetoes it. A marker right after a state word
+("no-share", "isPaywall") describes the element, not its kind: STATE_WORDS vetoes that marker.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lxml.etree import XPath
+from lxml.etree import Element, XPath
 from lxml.html import HtmlElement
 
 from .model import Removal
@@ -67,7 +69,7 @@ DOM_RULES: tuple[DomRule, ...] = (
     DomRule("paywall_promo", ("paywall", "regwall")),
     DomRule("app_promo", (
         "app promo", "app banner", "app download", "app teaser", "smart banner", "smartbanner",
-        "appstore", "app store", "get the app",
+        "appstore", "appstores", "app store", "get the app",
     )),
     DomRule("donation_promo", ("donate", "donation", "donations", "support us", "contributions")),
     DomRule("caption", (
@@ -85,7 +87,7 @@ DOM_RULES: tuple[DomRule, ...] = (
     )),
     DomRule("ad", (
         "ad", "ads", "advert", "adverts", "advertisement", "advertising", "adsbygoogle",
-        "adslot", "adunit", "dfp", "sponsored", "promoted", "anzeige", "werbung",
+        "adslot", "adunit", "dfp", "sponsored", "affiliate", "anzeige", "werbung",
     )),
 )
 
@@ -94,6 +96,9 @@ CONTENT_MARKERS: tuple[str, ...] = (
     "body", "articlebody", "storybody", "article content", "entry content", "post content",
     "story content", "main content", "article text",
 )
+
+# "no-share", "non-paywall", "isPaywall", "has-comments": found on article containers.
+STATE_WORDS = frozenset({"no", "non", "not", "is", "has", "with", "without"})
 
 # Never removed, whatever their names: the article itself and the page's frame.
 PROTECTED_TAGS = frozenset({"html", "body", "article", "main"})
@@ -105,45 +110,57 @@ INLINE_TAGS = frozenset({
     "sub", "sup", "time", "u",
 })
 
-# A match holding more than this share of the page's text is the article, whatever its names.
+# The article is never furniture, whatever its names. A match is taken for the article when it
+# holds more than this share of the page's text, or of its paragraph text (<p>, where the
+# article's sentences are); and a rule is taken to describe the content itself (a forum's
+# comments, a gallery's captions, a product test split into "--Ads" sections) when its matches
+# together hold more than this share of the page's text.
 MAX_TEXT_SHARE = 0.4
 
-NAMING_ATTRIBUTES = ("class", "id", "role", "aria-label")
+NAMING_ATTRIBUTES = frozenset({"class", "id", "role", "aria-label"})
 # data-* values are names only when short identifiers; URLs, JSON and prose are not.
 _DATA_NAME = re.compile(r"[A-Za-z][\w -]{0,39}")
 _TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")  # camelCase humps, runs of letters/digits
 _SEPARATOR = ("|",)  # between attribute values, so no marker spans two of them
 
-_VISIBLE_TEXT = XPath(".//text()[not(parent::script or parent::style or parent::template)]")
+_VISIBLE_TEXT = XPath(
+    ".//text()[not(parent::script or parent::style or parent::template)]", smart_strings=False
+)
+_TEXT_LENGTH = XPath("string-length(normalize-space(.))")
+_INVISIBLE_TAGS = ("script", "style", "template")
+
+Index = dict[str, list[tuple[tuple[str, ...], int]]]
 
 
-def _tokens(value: str) -> tuple[str, ...]:
-    return tuple(token.lower() for token in _TOKEN.findall(value))
-
-
-def _index(markers: tuple[str, ...], payload: int) -> dict[str, list[tuple[tuple[str, ...], int]]]:
+def _index(markers: tuple[str, ...], payload: int) -> Index:
     """First token -> (marker tokens, payload): a match test is one dict lookup per token."""
-    index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    index: Index = {}
     for marker in markers:
         words = tuple(marker.split())
         index.setdefault(words[0], []).append((words, payload))
     return index
 
 
-_RULE_INDEX: dict[str, list[tuple[tuple[str, ...], int]]] = {}
-for _position, _rule in enumerate(DOM_RULES):
-    for _first, _entries in _index(_rule.markers, _position).items():
-        _RULE_INDEX.setdefault(_first, []).extend(_entries)
+def _rule_index() -> Index:
+    """One index over all tables; the payload is the table's position, i.e. its precedence."""
+    index: Index = {}
+    for position, rule in enumerate(DOM_RULES):
+        for first, entries in _index(rule.markers, position).items():
+            index.setdefault(first, []).extend(entries)
+    return index
+
+
+_RULE_INDEX = _rule_index()
 _CONTENT_INDEX = _index(CONTENT_MARKERS, 0)
-_TAG_RULE: dict[str, int] = {tag: i for i, rule in enumerate(DOM_RULES) for tag in rule.tags}
+_TAG_RULE: dict[str, DomRule] = {tag: rule for rule in DOM_RULES for tag in rule.tags}
 
 
-def _hits(tokens: tuple[str, ...], index: dict[str, list[tuple[tuple[str, ...], int]]]) -> list[int]:
+def _hits(tokens: tuple[str, ...], index: Index) -> list[int]:
     return [
         payload
         for i, token in enumerate(tokens)
         for words, payload in index.get(token, ())
-        if tokens[i : i + len(words)] == words
+        if tokens[i : i + len(words)] == words and (i == 0 or tokens[i - 1] not in STATE_WORDS)
     ]
 
 
@@ -153,28 +170,24 @@ def rule_for_names(values: tuple[str, ...]) -> DomRule | None:
     names on every page, so the answer is cached on the values themselves."""
     tokens: tuple[str, ...] = ()
     for value in values:
-        tokens += _tokens(value) + _SEPARATOR
+        tokens += tuple(token.lower() for token in _TOKEN.findall(value)) + _SEPARATOR
     hits = _hits(tokens, _RULE_INDEX)
     if not hits or _hits(tokens, _CONTENT_INDEX):
         return None
     return DOM_RULES[min(hits)]
 
 
-def _names(element: HtmlElement) -> tuple[str, ...]:
-    values = []
-    for key, value in element.items():
-        if key in NAMING_ATTRIBUTES or (key.startswith("data-") and _DATA_NAME.fullmatch(value)):
-            values.append(value)
-    return tuple(values)
-
-
 def _rule_for(element: HtmlElement) -> DomRule | None:
     tag = element.tag
-    if not isinstance(tag, str) or tag in PROTECTED_TAGS:
+    if tag in PROTECTED_TAGS:
         return None
     if tag in _TAG_RULE:
-        return DOM_RULES[_TAG_RULE[tag]]
-    names = _names(element)
+        return _TAG_RULE[tag]
+    names = tuple(
+        value
+        for key, value in element.items()
+        if key in NAMING_ATTRIBUTES or (key.startswith("data-") and _DATA_NAME.fullmatch(value))
+    )
     rule = rule_for_names(names) if names else None
     if rule is not None and tag in INLINE_TAGS and next(element.iterancestors("p"), None) is not None:
         return None
@@ -182,31 +195,51 @@ def _rule_for(element: HtmlElement) -> DomRule | None:
 
 
 def _text(element: HtmlElement) -> str:
-    return " ".join(" ".join(_VISIBLE_TEXT(element)).split())
+    return unicodedata.normalize("NFC", " ".join(" ".join(_VISIBLE_TEXT(element)).split()))
 
 
-def _text_length(element: HtmlElement) -> int:
-    return sum(len(piece.strip()) for piece in _VISIBLE_TEXT(element))
+def _text_length(element: HtmlElement) -> float:
+    """Visible characters, whitespace collapsed: inline scripts (JSON-LD, ad code) can outweigh
+    the article and would loosen the text-share guards."""
+    hidden = sum(_TEXT_LENGTH(node) for node in element.iter(*_INVISIBLE_TAGS))
+    return _TEXT_LENGTH(element) - hidden
+
+
+def _paragraph_length(element: HtmlElement) -> float:
+    return sum(_TEXT_LENGTH(paragraph) for paragraph in element.iter("p"))
+
+
+def _outermost(matches: dict[HtmlElement, DomRule]) -> list[HtmlElement]:
+    return [e for e in matches if not any(a in matches for a in e.iterancestors())]
 
 
 def prune_furniture(tree: HtmlElement) -> list[Removal]:
     """Drop the furniture elements of `tree` in place (tails kept) and report what went.
 
-    Elements are matched first and dropped after, outermost first; one whose text exceeds
-    MAX_TEXT_SHARE of the page's text stays (its inner furniture can still go).
+    Matches that MAX_TEXT_SHARE says are the article stay (their inner furniture can still go);
+    of the rest only the outermost are dropped, each reported once with its rule's name.
     """
     body = tree.find("body")
     scope = body if body is not None else tree
-    matches = [(element, rule) for element in scope.iter() if (rule := _rule_for(element)) is not None]
+    matches = {e: rule for e in scope.iter(Element) if (rule := _rule_for(e)) is not None}
     if not matches:
         return []
-    limit = MAX_TEXT_SHARE * _text_length(scope)
+    text_limit = MAX_TEXT_SHARE * _text_length(scope)
+    paragraph_limit = MAX_TEXT_SHARE * _paragraph_length(scope)
+    lengths: dict[HtmlElement, float] = {}
+    for element in list(matches):
+        lengths[element] = _text_length(element)
+        if lengths[element] > text_limit or _paragraph_length(element) > paragraph_limit > 0:
+            del matches[element]
+    per_rule: dict[str, float] = {}
+    for element in _outermost(matches):
+        per_rule[matches[element].name] = per_rule.get(matches[element].name, 0) + lengths[element]
+    content_rules = {name for name, length in per_rule.items() if length > text_limit}
+    matches = {e: rule for e, rule in matches.items() if rule.name not in content_rules}
     removals = []
-    for element, rule in matches:
-        if element.getroottree().getroot() is not tree or _text_length(element) > limit:
-            continue  # inside furniture already dropped, or the article itself
+    for element in _outermost(matches):
         text = _text(element)
         element.drop_tree()
         if text:
-            removals.append(Removal(rule.name, text))
+            removals.append(Removal(matches[element].name, text))
     return removals
