@@ -202,3 +202,26 @@ def test_a_run_killed_midway_commits_nothing_and_the_next_run_completes(tmp_path
     rows = articles(corpus) + articles(corpus, "duplicates")
     assert len(rows) == 60 and len({r["doc_id"] for r in rows}) == 60
     assert not list(corpus.rglob(".*.tmp")) and not (corpus / "_staging").exists() or not any((corpus / "_staging").iterdir())
+
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed pages not found at {SEEDS} (../shared is absent)")
+def test_ingesting_the_seeds_keeps_four_reports_of_one_event_and_splits_the_tag_page(tmp_path):
+    expectations = json.loads((SEEDS / "expectations.json").read_text())["files"]
+    code, output = run_cli("ingest", str(SEEDS), "--out", str(tmp_path / "corpus"), "--workers", "2")
+    assert code == 0, output
+    kept = articles(tmp_path / "corpus")
+    assert not (tmp_path / "corpus" / "duplicates").exists()  # none of 000-003 merged, no article of 004 either
+    by_file: dict[str, list[dict]] = {}
+    for row in sorted(kept, key=lambda r: r["part"]):
+        by_file.setdefault(Path(row["source_uri"]).name, []).append(row)
+    for name, exp in expectations.items():
+        rows = by_file[name]
+        titles = [r["title"] for r in rows]
+        assert titles == exp.get("article_titles", [exp.get("title")]), name
+        text = " ".join(" ".join(r["text"].split()) for r in rows)
+        assert all(" ".join(s.split()) in text for s in exp["must_keep"]), name
+        assert not [s for s in exp["must_drop"] if " ".join(s.split()) in text], name
+    assert by_file["000_872bf22b5036eed3.txt"][0]["wire_source"] == "AFP"
