@@ -7,6 +7,8 @@ became error records (see the ``errors`` dataset); 1 the run failed and committe
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -38,6 +40,21 @@ def _config(config_path: Path | None, workers: int | None) -> RunConfig:
         raise click.UsageError(str(exc)) from exc
 
 
+@contextmanager
+def _exit_codes(what: str) -> Iterator[None]:
+    """Turn a run's failure into a message and the exit code a scheduler reads."""
+    try:
+        yield
+    except CorpusLocked as exc:
+        err.print(f"[yellow]wirewash: {exc}[/]")
+        sys.exit(EXIT_LOCKED)
+    except click.ClickException:
+        raise
+    except Exception as exc:  # noqa: BLE001 - report, commit nothing, tell the scheduler
+        err.print(f"[red]wirewash: {what} failed, nothing committed: {type(exc).__name__}: {exc}[/]")
+        sys.exit(EXIT_FAILED)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="wirewash")
 def main() -> None:
@@ -56,16 +73,9 @@ def ingest_cmd(paths: tuple[Path, ...], out: Path, config_path: Path | None, wor
     show = err.is_terminal if progress is None else progress
     bar = Progress(SpinnerColumn(), TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("pages"), TimeElapsedColumn(), console=err, disable=not show, transient=True)
-    try:
-        with bar:
-            task = bar.add_task("clean", total=None)
-            manifest = ingest(paths, out, config, on_page=lambda n: bar.advance(task, n))
-    except CorpusLocked as exc:
-        err.print(f"[yellow]wirewash: {exc}[/]")
-        sys.exit(EXIT_LOCKED)
-    except Exception as exc:  # noqa: BLE001 - report, commit nothing, tell the scheduler
-        err.print(f"[red]wirewash: run failed, nothing committed: {type(exc).__name__}: {exc}[/]")
-        sys.exit(EXIT_FAILED)
+    with _exit_codes("run"), bar:
+        task = bar.add_task("clean", total=None)
+        manifest = ingest(paths, out, config, on_page=lambda n: bar.advance(task, n))
     _summary(manifest, out)
     sys.exit(manifest["exit_code"])
 
@@ -102,16 +112,11 @@ def _summary(manifest: dict, out: Path) -> None:
 def crawl_cmd(sources: Path, out: Path, only: tuple[str, ...], config_path: Path | None, workers: int | None) -> None:
     """Fetch SOURCES (a sources TOML) into <out>/_raw/*.warc.gz, then clean, dedup and commit."""
     config = _config(config_path, workers)
-    try:
-        manifest = crawl(sources, out, config, only=list(only) or None)
-    except SourcesError as exc:
-        raise click.UsageError(str(exc)) from exc
-    except CorpusLocked as exc:
-        err.print(f"[yellow]wirewash: {exc}[/]")
-        sys.exit(EXIT_LOCKED)
-    except Exception as exc:  # noqa: BLE001 - report, commit nothing, tell the scheduler
-        err.print(f"[red]wirewash: crawl failed, nothing committed: {type(exc).__name__}: {exc}[/]")
-        sys.exit(EXIT_FAILED)
+    with _exit_codes("crawl"):
+        try:
+            manifest = crawl(sources, out, config, only=list(only) or None)
+        except SourcesError as exc:
+            raise click.UsageError(str(exc)) from exc
     _summary(manifest, out)
     err.print(f"  crawled {manifest['crawl']['pages']} pages -> {', '.join(manifest['crawl']['warcs']) or 'nothing new'}")
     for problem in manifest["crawl"]["problems"][:20]:
@@ -125,11 +130,8 @@ def crawl_cmd(sources: Path, out: Path, only: tuple[str, ...], config_path: Path
 @click.option("--workers", type=int, default=None, help="Clean-stage processes (default: one per core).")
 def demo_cmd(out: Path, second_wave: bool, workers: int | None) -> None:
     """Serve a bundled mini news web on 127.0.0.1, crawl it with the real spiders, print the summary."""
-    try:
+    with _exit_codes("demo"):
         manifests = demo(out, _config(None, workers), second_wave=second_wave)
-    except CorpusLocked as exc:
-        err.print(f"[yellow]wirewash: {exc}[/]")
-        sys.exit(EXIT_LOCKED)
     for manifest in manifests:
         _summary(manifest, out)
     sys.exit(max(m["exit_code"] for m in manifests))

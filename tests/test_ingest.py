@@ -225,3 +225,14 @@ def test_ingesting_the_seeds_keeps_four_reports_of_one_event_and_splits_the_tag_
         assert all(" ".join(s.split()) in text for s in exp["must_keep"]), name
         assert not [s for s in exp["must_drop"] if " ".join(s.split()) in text], name
     assert by_file["000_872bf22b5036eed3.txt"][0]["wire_source"] == "AFP"
+
+
+def test_an_overlapping_run_exits_75_and_touches_nothing(tmp_path):
+    from output.lock import corpus_lock
+
+    corpus = tmp_path / "corpus"
+    with corpus_lock(corpus):
+        code, output = run_cli("ingest", str(SAMPLES / "text"), "--out", str(corpus), "--workers", "1")
+    assert code == 75
+    assert "locked by another wirewash run" in " ".join(output.split())
+    assert not (corpus / "_runs").exists() and not (corpus / "articles").exists()
