@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,6 +31,8 @@ from typing import Any
 import pyarrow as pa
 
 import crawler
+from crawler.loaders import iter_pages
+from crawler.record import RawPage
 from crawler.sources import load_sources
 from output.lock import corpus_lock
 from output.store import read_state, write_json
@@ -60,6 +63,11 @@ def known_urls(out: Path) -> set[str]:
         urls.update(table.column("url").to_pylist())
         urls.update(table.column("requested_url").to_pylist())
     return urls
+
+
+def warc_urls(paths: list[Path]) -> set[str]:
+    """The page URLs in WARC files (read with the same loader that ingests them)."""
+    return {page.url for page in iter_pages(paths) if isinstance(page, RawPage) and page.url}
 
 
 def salvage_parts(raw: Path) -> list[Path]:
@@ -104,8 +112,13 @@ def crawl(
         for d in (raw, jobs, logs):
             d.mkdir(parents=True, exist_ok=True)
         salvaged = salvage_parts(raw)
+        if salvaged:  # the runner was killed: its JOBDIRs' requests.seen outlived their queues
+            for job in jobs.iterdir():
+                if job.is_dir():
+                    shutil.rmtree(job, ignore_errors=True)
+        salvaged_urls = sorted(warc_urls(salvaged))  # fetched by the killed run: not again
         known = jobs / "known-urls.txt"
-        known.write_text("".join(f"{u}\n" for u in sorted(known_urls(out))), encoding="utf-8")
+        known.write_text("".join(f"{u}\n" for u in sorted(known_urls(out) | set(salvaged_urls))), encoding="utf-8")
         cmd = [sys.executable, "-m", "crawler.runner", "--sources", str(sources_file), "--warc", str(warc),
                "--report", str(report_path), "--known", str(known), "--jobs", str(jobs)]
         for name in only or []:
@@ -131,6 +144,8 @@ def crawl(
             rows = [{"url": a["url"], "requested_url": a["requested_url"], "source": a["source"],
                      "crawl_id": crawl_id, "run_id": run_id}
                     for s in (report or {}).get("sources", []) for a in s["archived"]]
+            rows += [{"url": u, "requested_url": u, "source": None, "crawl_id": crawl_id, "run_id": run_id}
+                     for u in salvaged_urls]
             return {URLS_STATE: pa.Table.from_pylist(rows, schema=URLS_SCHEMA)}
 
         # same lock, same atomic commit: the fetched URLs are recorded only with their documents
