@@ -15,6 +15,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -84,13 +85,15 @@ def ingest(
     config: RunConfig | None = None,
     on_page: Callable[[int], None] | None = None,
     *,
+    pages: Iterable[RawPage | PageError] = (),
     locked: bool = False,
     extra_state: Callable[[str], dict[str, pa.Table]] | None = None,
     extra_manifest: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Ingest ``paths`` (files or directories) into the corpus at ``out``; returns the manifest.
 
-    ``on_page(n)`` is called as pages finish cleaning (for a progress bar). Raises
+    ``pages`` adds already-loaded pages (e.g. a crawl's, as they are fetched) after those of
+    ``paths``. ``on_page(n)`` is called as pages finish cleaning (for a progress bar). Raises
     ``output.lock.CorpusLocked`` when another run holds the corpus. A caller that already holds
     the lock (the crawl) passes ``locked=True``, and commits its own state tables and manifest
     section in the same atomic step with ``extra_state(run_id) -> {name: table}`` and
@@ -100,14 +103,14 @@ def ingest(
     out = out.resolve()
     if not locked:
         with corpus_lock(out):
-            return ingest(paths, out, config, on_page, locked=True, extra_state=extra_state,
+            return ingest(paths, out, config, on_page, pages=pages, locked=True, extra_state=extra_state,
                           extra_manifest=extra_manifest)
     started = dt.datetime.now(dt.timezone.utc)
     state = RunState(new_run_id(started), started)
     recovered = recover(out)
     writer = RunWriter(out, state.run_id)
     try:
-        manifest = _run(paths, out, config, state, writer, on_page)
+        manifest = _run(paths, pages, out, config, state, writer, on_page)
         for name, table in (extra_state(state.run_id) if extra_state else {}).items():
             writer.add_state(name, table)
         manifest |= extra_manifest or {}
@@ -119,7 +122,7 @@ def ingest(
     return manifest
 
 
-def _run(paths, out, config, state, writer, on_page) -> dict[str, Any]:
+def _run(paths, extra_pages, out, config, state, writer, on_page) -> dict[str, Any]:
     t0 = time.perf_counter()
     seen_inputs = {fp for table in read_state(out, INPUTS_STATE) for fp in table.column("fingerprint").to_pylist()}
     index = DedupIndex.from_tables(read_state(out, DEDUP_STATE))
@@ -127,7 +130,7 @@ def _run(paths, out, config, state, writer, on_page) -> dict[str, Any]:
 
     t0 = time.perf_counter()
     files = list(_new_inputs(paths, seen_inputs, state))
-    pages = iter_pages(files, max_bytes=config.max_input_bytes)
+    pages = chain(iter_pages(files, max_bytes=config.max_input_bytes), extra_pages)
     for result in clean_stream(_count_loaded(pages, state), config.clean, config.worker_count):
         if isinstance(result, PageError):
             state.error(result)
