@@ -23,7 +23,7 @@ from crawler.sources import SourcesError
 from crawler.record import PageError
 from output.lock import CorpusLocked
 from pipelines.clean import Cleaned, clean_stream
-from pipelines.config import RunConfig, load_config
+from pipelines.config import RunConfig, load_config, parse_engine
 from pipelines.crawl import crawl
 from pipelines.demo import demo
 from pipelines.run import EXIT_FAILED, ingest
@@ -33,11 +33,13 @@ EXIT_LOCKED = 75
 err = Console(stderr=True)
 
 
-def _config(config_path: Path | None, workers: int | None) -> RunConfig:
+def _config(config_path: Path | None, workers: int | None, engine: str | None = None) -> RunConfig:
     try:
-        return load_config(config_path, workers=workers)
+        config = load_config(config_path, workers=workers, engine=engine)
+        parse_engine(config.engine)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
+    return config
 
 
 @contextmanager
@@ -66,10 +68,13 @@ def main() -> None:
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Corpus directory.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings.")
 @click.option("--workers", type=int, default=None, help="Clean-stage processes (default: one per core).")
+@click.option("--engine", default=None, metavar="local|dask[=ADDRESS]",
+              help="Clean stage on local processes (default), a Dask LocalCluster, or a Dask scheduler.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
-def ingest_cmd(paths: tuple[Path, ...], out: Path, config_path: Path | None, workers: int | None, progress: bool | None) -> None:
+def ingest_cmd(paths: tuple[Path, ...], out: Path, config_path: Path | None, workers: int | None, engine: str | None,
+               progress: bool | None) -> None:
     """Load, clean and deduplicate PATHS (files or directories) into the corpus at --out."""
-    config = _config(config_path, workers)
+    config = _config(config_path, workers, engine)
     show = err.is_terminal if progress is None else progress
     bar = Progress(SpinnerColumn(), TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("pages"), TimeElapsedColumn(), console=err, disable=not show, transient=True)

@@ -27,12 +27,29 @@ from pipelines.dedup import DedupConfig
 class RunConfig:
     clean: CleanConfig = field(default_factory=CleanConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
-    workers: int = 0  # clean-stage processes; 0 = one per CPU core
+    workers: int = 0  # clean-stage processes (or Dask workers of a local cluster); 0 = one per CPU core
+    engine: str = "local"  # "local" processes | "dask" (a LocalCluster) | "dask=SCHEDULER_ADDRESS"
     max_input_bytes: int = 20_000_000  # a larger page, file or record becomes a "too_large" error
 
     @property
     def worker_count(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    kind: str  # "local" (pipelines.clean) or "dask" (pipelines.engine_dask)
+    address: str | None = None  # dask scheduler address; None = a LocalCluster for the run
+
+
+def parse_engine(spec: str | None) -> Engine:
+    """``local`` (or None), ``dask`` (a LocalCluster) or ``dask=ADDRESS`` (an existing scheduler)."""
+    if spec is None or spec == "local":
+        return Engine("local")
+    kind, eq, address = spec.partition("=")
+    if kind != "dask" or (eq and not address):
+        raise ValueError(f"engine {spec!r}: expected local, dask or dask=SCHEDULER_ADDRESS")
+    return Engine("dask", address or None)
 
 
 def load_config(path: Path | None = None, **overrides: Any) -> RunConfig:

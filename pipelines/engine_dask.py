@@ -65,24 +65,6 @@ DEFAULT_MAX_BYTES = 20_000_000  # RunConfig.max_input_bytes' default
 Item = RawPage | PageError
 
 
-# --- engine selection --------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class Engine:
-    kind: str  # "local" (pipelines.clean) or "dask"
-    address: str | None = None  # dask scheduler address; None = a LocalCluster for the run
-
-
-def parse_engine(spec: str | None) -> Engine:
-    """``local`` (or None), ``dask`` (a LocalCluster) or ``dask=ADDRESS`` (an existing scheduler)."""
-    if spec is None or spec == "local":
-        return Engine("local")
-    kind, _, address = spec.partition("=")
-    if kind != "dask" or (_ and not address):
-        raise ValueError(f"engine {spec!r}: expected local, dask or dask=SCHEDULER_ADDRESS")
-    return Engine("dask", address or None)
-
-
 # --- workers -----------------------------------------------------------------------------------
 
 class WarmCleaner(WorkerPlugin):

@@ -24,14 +24,8 @@ from crawler.loaders import iter_pages
 from crawler.loaders.warc import load_warc
 from crawler.record import PageError, RawPage
 from pipelines.clean import Cleaned, clean_stream
-from pipelines.config import RunConfig
-from pipelines.engine_dask import (
-    Engine,
-    dask_clean_stream,
-    dask_client,
-    parse_engine,
-    warc_ranges,
-)
+from pipelines.config import Engine, RunConfig, parse_engine
+from pipelines.engine_dask import dask_clean_stream, dask_client, warc_ranges
 
 SAMPLES = Path(__file__).parents[1] / "samples"
 CONFIG = CleanConfig()
