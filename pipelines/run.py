@@ -1,12 +1,18 @@
-"""``wirewash ingest``: inputs -> load -> clean -> dedup -> one atomic commit to the corpus.
+"""``wirewash ingest``: inputs -> load -> clean -> learned furniture -> dedup -> one atomic commit.
 
 The run holds the corpus lock throughout, first finishes or undoes any run that was killed
-mid-commit, then reads the state earlier runs left (the inputs they ingested, the dedup index),
-so a second run over the same inputs adds nothing and a new copy of an old story is recorded as
-a duplicate of the row analysts already have.
+mid-commit, then reads the state earlier runs left (the inputs they ingested, the dedup index,
+the per-domain furniture table), so a second run over the same inputs adds nothing and a new
+copy of an old story is recorded as a duplicate of the row analysts already have.
+
+Learned furniture (``pipelines.furniture``) runs after the clean stage, over the whole run: it
+needs every page of the run to count recurring paragraphs, and it runs before dedup so that two
+copies of a story differing only in their site's furniture are compared on their text alone.
+Every manifest carries per-domain extraction health figures (``pipelines.health``).
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import platform
@@ -31,6 +37,8 @@ from output.store import RunWriter, read_state, recover
 from pipelines.clean import Cleaned, clean_stream
 from pipelines.config import RunConfig, config_to_dict
 from pipelines.dedup import DedupIndex, DedupInput, deduplicate
+from pipelines.furniture import LINES_STATE, PAGES_STATE, RULE, FurnitureConfig, FurnitureTable, Page
+from pipelines.health import MANIFEST_KEY, HealthCollector
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # the run stopped; nothing was committed
@@ -70,6 +78,12 @@ class RunState:
     errors: list[dict[str, Any]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     inputs: list[dict[str, str]] = field(default_factory=list)
+    # source_uri -> URL host of each loaded page, so a page that fails to clean still counts for its
+    # domain's health; a page without a URL that fails cannot be attributed to a site.
+    page_domains: dict[str, str | None] = field(default_factory=dict)
+    health: HealthCollector = field(default_factory=HealthCollector)
+    furniture: dict[str, Any] = field(default_factory=dict)  # the manifest's "furniture" section
+    state_tables: dict[str, pa.Table] = field(default_factory=dict)  # extra state rows this run commits
 
     def error(self, err: PageError) -> None:
         self.counts[f"{err.stage}_errors"] += 1
@@ -126,6 +140,8 @@ def _run(paths, extra_pages, out, config, state, writer, on_page) -> dict[str, A
     t0 = time.perf_counter()
     seen_inputs = {fp for table in read_state(out, INPUTS_STATE) for fp in table.column("fingerprint").to_pylist()}
     index = DedupIndex.from_tables(read_state(out, DEDUP_STATE))
+    furniture = FurnitureTable.from_state(read_state(out, LINES_STATE), read_state(out, PAGES_STATE),
+                                          _furniture_config(config))
     state.timings["read_state_s"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -134,11 +150,18 @@ def _run(paths, extra_pages, out, config, state, writer, on_page) -> dict[str, A
     for result in clean_stream(_count_loaded(pages, state), config.clean, config.worker_count):
         if isinstance(result, PageError):
             state.error(result)
+            state.health.empty_page(state.page_domains.get(result.source_uri) or _host(result.source_uri),
+                                    result.source_uri)
         else:
             _add_docs(result, state, index)
         if on_page:
             on_page(1)
     state.timings["load_clean_s"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    emptied = _learned_furniture(state, furniture, config.clean.min_article_chars) if furniture.config.enabled else []
+    _collect_health(state, emptied)
+    state.timings["furniture_s"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     outcomes, index_rows = deduplicate(
@@ -171,7 +194,11 @@ def _new_inputs(paths: Iterable[Path], seen: set[str], state: RunState) -> Itera
 
 def _count_loaded(pages: Iterable[RawPage | PageError], state: RunState) -> Iterator[RawPage | PageError]:
     for page in pages:
-        state.counts["pages_loaded" if isinstance(page, RawPage) else "pages_unloadable"] += 1
+        if isinstance(page, RawPage):
+            state.counts["pages_loaded"] += 1
+            state.page_domains[page.source_uri] = _host(page.url)
+        else:
+            state.counts["pages_unloadable"] += 1
         yield page
 
 
@@ -212,6 +239,75 @@ def _add_docs(result: Cleaned, state: RunState, index: DedupIndex) -> None:
         )
 
 
+def _furniture_config(config: RunConfig) -> FurnitureConfig:
+    """The run's furniture thresholds: RunConfig's ``[furniture]`` table once it has one, else the defaults."""
+    return getattr(config, "furniture", None) or FurnitureConfig()
+
+
+def _domain(doc: dict[str, Any]) -> str | None:
+    """The site a document belongs to: its URL's host, else the site name extraction found."""
+    return _host(doc["url"]) or doc["site"]
+
+
+def _learned_furniture(state: RunState, table: FurnitureTable, min_chars: int) -> list[dict[str, Any]]:
+    """Learn from this run's pages, then drop each domain's furniture paragraphs from its documents.
+
+    A document left shorter than an article (``min_chars``) held nothing but furniture: it
+    becomes an ``only_furniture`` error record instead, and is returned for the health figures.
+    """
+    pages: dict[str, Page] = {}
+    for doc in state.docs:
+        if (domain := _domain(doc)) is None:
+            continue
+        when = doc["published_at"] or doc["fetched_at"] or state.started
+        page = pages.get(doc["source_uri"])
+        lines = tuple(doc["text"].split("\n"))
+        pages[doc["source_uri"]] = Page(domain, doc["url"] or doc["source_uri"],
+                                        when.astimezone(dt.timezone.utc).date(),
+                                        page.lines + lines if page else lines)
+    state.state_tables |= table.learn(pages.values(), state.run_id)
+    kept, emptied, removed_lines = [], [], 0
+    for doc in state.docs:
+        text, removals = table.strip(_domain(doc), doc["text"])
+        if removals:
+            removed_lines += len(removals)
+            chars = sum(r.chars for r in removals)
+            state.removals[RULE]["count"] += len(removals)
+            state.removals[RULE]["chars"] += chars
+            totals = Counter({r["rule"]: r["chars"] for r in doc["removals"]}) + Counter({RULE: chars})
+            doc.update(text=text, text_chars=len(text), chars_removed=doc["chars_removed"] + chars,
+                       removals=[{"rule": rule, "chars": n} for rule, n in sorted(totals.items())])
+        if len(text) >= min_chars:
+            kept.append(doc)
+            continue
+        emptied.append(doc)
+        state.counts["documents"] -= 1
+        state.error(PageError(doc["source_uri"], "clean", "only_furniture",
+                              f"part {doc['part']}: {len(text)} characters left after removing learned furniture"))
+    state.docs = kept
+    state.furniture = {
+        "pages_counted": state.state_tables[PAGES_STATE].num_rows,
+        "lines_stored": state.state_tables[LINES_STATE].num_rows,
+        "furniture_lines": table.furniture_lines(),
+        "lines_removed": removed_lines,
+        "config": dataclasses.asdict(table.config),
+    }
+    return emptied
+
+
+def _collect_health(state: RunState, emptied: list[dict[str, Any]]) -> None:
+    """Per-domain health figures of the documents this run writes (error pages were added as they came).
+
+    A page counts as empty when furniture removal ``emptied`` all its documents.
+    """
+    for doc in state.docs:
+        state.health.doc(_domain(doc), doc)
+    with_docs = {doc["source_uri"] for doc in state.docs}
+    for doc in emptied:
+        if doc["source_uri"] not in with_docs:
+            state.health.empty_page(_domain(doc), doc["source_uri"])
+
+
 def _host(url: str | None) -> str | None:
     host = urlsplit(url).hostname if url else None
     return host.removeprefix("www.") if host else None
@@ -245,6 +341,9 @@ def _write(state: RunState, outcomes, index_rows: pa.Table, writer: RunWriter) -
         writer.add_rows("errors", to_table(state.errors, ERRORS), today.isoformat())
     writer.add_state(DEDUP_STATE, index_rows)
     writer.add_state(INPUTS_STATE, pa.Table.from_pylist(state.inputs, schema=INPUTS_SCHEMA))
+    for name, table in state.state_tables.items():
+        if table.num_rows:
+            writer.add_state(name, table)
     return len(writer.files)
 
 
@@ -264,6 +363,8 @@ def _manifest(state: RunState, config: RunConfig, paths, files_written: int) -> 
             "by_reason": [{"stage": s, "reason": r, "count": n} for (s, r), n in sorted(errors.items())],
             "examples": [{k: e[k] for k in ("source_uri", "stage", "reason", "detail")} for e in state.errors[:20]],
         },
+        "furniture": state.furniture,
+        MANIFEST_KEY: {"domains": state.health.figures()},
         "timings": {k: round(v, 3) for k, v in state.timings.items()},
         "versions": _versions(),
         "config": config_to_dict(config),

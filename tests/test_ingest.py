@@ -117,7 +117,12 @@ def test_manifest_records_the_run(sample_corpus):
     assert manifest["removals"] and all(v["chars"] > 0 for v in manifest["removals"].values())
     assert {"trafilatura", "datasketch", "pyarrow"} <= set(manifest["versions"])
     assert manifest["config"]["dedup"]["num_perm"] > 0
-    assert set(manifest["timings"]) >= {"load_clean_s", "dedup_s", "write_s"}
+    assert set(manifest["timings"]) >= {"load_clean_s", "furniture_s", "dedup_s", "write_s"}
+    health = manifest["health"]["domains"]
+    assert health["midlandcourier.example"]["pages"] == 2 and health["harbourledger.example"]["title_fill"] == 1.0
+    assert sum(d["docs"] for d in health.values()) == 11  # the plain-text page names no site
+    assert manifest["furniture"]["pages_counted"] == 11
+    assert manifest["furniture"]["lines_removed"] == 0 and "learned_furniture" not in manifest["removals"]
 
 
 def test_second_run_skips_known_inputs_and_links_new_copies_to_the_first(sample_corpus, tmp_path):
