@@ -9,7 +9,6 @@ and ``output.compact`` use, so every count in the project is taken the same way.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from output.schema import DATASETS, PARTITION_COLUMN, SCHEMA_VERSION
-from output.store import iter_manifests
+from output.store import iter_manifests, write_text
 
 CARD = "README.md"
 
@@ -91,16 +90,6 @@ def write_card(corpus: Path) -> Path:
     path = corpus / CARD
     write_text(render_card(corpus), path)
     return path
-
-
-def write_text(text: str, path: Path) -> None:
-    """Write UTF-8 text atomically: a temporary file in the same directory, fsync, rename over ``path``."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def render_card(corpus: Path) -> str:

@@ -43,13 +43,18 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def write_json(data: Any, path: Path) -> None:
-    """Write JSON atomically (temporary file, fsync, rename)."""
+def write_text(text: str, path: Path) -> None:
+    """Write UTF-8 text atomically: a temporary file in the same directory, fsync, rename over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n", encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     _fsync(tmp)
     os.replace(tmp, path)
+
+
+def write_json(data: Any, path: Path) -> None:
+    """Write JSON atomically (see :func:`write_text`)."""
+    write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n", path)
 
 
 def _fsync(path: Path) -> None:

@@ -20,15 +20,21 @@ from rich.table import Table
 from cleaners.model import CleanDoc
 from crawler.loaders import iter_pages
 from crawler.sources import SourcesError
+from output.card import write_card
+from output.compact import CompactionUnsupported, compact
 from crawler.record import PageError
 from output.lock import CorpusLocked
 from pipelines.clean import Cleaned, clean_stream
 from pipelines.config import RunConfig, load_config, parse_engine
 from pipelines.crawl import crawl
 from pipelines.demo import demo
+from pipelines.health import health, health_table
+from pipelines.report import report
+from pipelines.stats import render, stats, to_json
 from pipelines.run import EXIT_FAILED, ingest
 
 EXIT_LOCKED = 75
+CORPUS = click.Path(exists=True, file_okay=False, path_type=Path)
 
 err = Console(stderr=True)
 
@@ -52,8 +58,8 @@ def _exit_codes(what: str) -> Iterator[None]:
         sys.exit(EXIT_LOCKED)
     except click.ClickException:
         raise
-    except Exception as exc:  # noqa: BLE001 - report, commit nothing, tell the scheduler
-        err.print(f"[red]wirewash: {what} failed, nothing committed: {type(exc).__name__}: {exc}[/]")
+    except Exception as exc:  # noqa: BLE001 - report, tell the scheduler
+        err.print(f"[red]wirewash: {what} failed: {type(exc).__name__}: {exc}[/]")
         sys.exit(EXIT_FAILED)
 
 
@@ -140,6 +146,55 @@ def demo_cmd(out: Path, second_wave: bool, workers: int | None) -> None:
     for manifest in manifests:
         _summary(manifest, out)
     sys.exit(max(m["exit_code"] for m in manifests))
+
+
+@main.command("stats")
+@click.argument("corpus", type=CORPUS)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON instead of tables.")
+def stats_cmd(corpus: Path, as_json: bool) -> None:
+    """Figures of the corpus: per day and domain, duplicates, furniture removed, extraction health, errors, runs."""
+    figures = stats(corpus)
+    if as_json:
+        click.echo(to_json(figures))
+    else:
+        render(figures, Console())
+
+
+@main.command("report")
+@click.argument("corpus", type=CORPUS)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="HTML file (default: CORPUS/report.html).")
+def report_cmd(corpus: Path, out: Path | None) -> None:
+    """Write a self-contained HTML report of the corpus (inline SVG charts, no network)."""
+    err.print(f"report: {report(corpus, out)}")
+
+
+@main.command("health")
+@click.argument("corpus", type=CORPUS)
+def health_cmd(corpus: Path) -> None:
+    """Per-domain extraction health: each domain's latest run against its own history; exit 3 on drift."""
+    found = health(corpus)
+    Console().print(health_table(found))
+    sys.exit(found.exit_code)
+
+
+@main.command("compact")
+@click.argument("corpus", type=CORPUS)
+def compact_cmd(corpus: Path) -> None:
+    """Merge each partition's small files into few, atomically, while readers keep reading."""
+    with _exit_codes("compaction"):
+        try:
+            summary = compact(corpus)
+        except CompactionUnsupported as exc:
+            raise click.ClickException(str(exc)) from exc
+    err.print(f"compacted {len(summary['partitions'])} partitions: {summary['files_before']} -> "
+              f"{summary['files_after']} files, {summary['rows']:,} rows")
+
+
+@main.command("card")
+@click.argument("corpus", type=CORPUS)
+def card_cmd(corpus: Path) -> None:
+    """Rewrite CORPUS/README.md, the dataset card (runs do this themselves after every commit)."""
+    err.print(f"card: {write_card(corpus)}")
 
 
 @main.command("clean")

@@ -21,12 +21,14 @@ from typing import Any
 
 from cleaners.config import CleanConfig
 from pipelines.dedup import DedupConfig
+from pipelines.furniture import FurnitureConfig
 
 
 @dataclass(frozen=True, slots=True)
 class RunConfig:
     clean: CleanConfig = field(default_factory=CleanConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
+    furniture: FurnitureConfig = field(default_factory=FurnitureConfig)
     workers: int = 0  # clean-stage processes (or Dask workers of a local cluster); 0 = one per CPU core
     engine: str = "local"  # "local" processes | "dask" (a LocalCluster) | "dask=SCHEDULER_ADDRESS"
     max_input_bytes: int = 20_000_000  # a larger page, file or record becomes a "too_large" error

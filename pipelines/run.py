@@ -31,13 +31,14 @@ import pyarrow as pa
 
 from crawler.loaders import input_fingerprint, iter_input_files, iter_pages
 from crawler.record import PageError, RawPage
+from output.card import write_card
 from output.lock import corpus_lock
 from output.schema import ARTICLES, DUPLICATES, ERRORS, SCHEMA_VERSION, partition_value, to_table
 from output.store import RunWriter, read_state, recover
 from pipelines.clean import Cleaned, clean_stream
-from pipelines.config import RunConfig, config_to_dict
+from pipelines.config import RunConfig, config_to_dict, parse_engine
 from pipelines.dedup import DedupIndex, DedupInput, deduplicate
-from pipelines.furniture import LINES_STATE, PAGES_STATE, RULE, FurnitureConfig, FurnitureTable, Page
+from pipelines.furniture import LINES_STATE, PAGES_STATE, RULE, FurnitureTable, Page
 from pipelines.health import MANIFEST_KEY, HealthCollector
 
 EXIT_OK = 0
@@ -133,6 +134,7 @@ def ingest(
     except BaseException:
         writer.abort()
         raise
+    write_card(out)  # after the commit, still under the lock: the card describes what was just committed
     return manifest
 
 
@@ -141,13 +143,12 @@ def _run(paths, extra_pages, out, config, state, writer, on_page) -> dict[str, A
     seen_inputs = {fp for table in read_state(out, INPUTS_STATE) for fp in table.column("fingerprint").to_pylist()}
     index = DedupIndex.from_tables(read_state(out, DEDUP_STATE))
     furniture = FurnitureTable.from_state(read_state(out, LINES_STATE), read_state(out, PAGES_STATE),
-                                          _furniture_config(config))
+                                          config.furniture)
     state.timings["read_state_s"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     files = list(_new_inputs(paths, seen_inputs, state))
-    pages = chain(iter_pages(files, max_bytes=config.max_input_bytes), extra_pages)
-    for result in clean_stream(_count_loaded(pages, state), config.clean, config.worker_count):
+    for result in _clean_results(files, extra_pages, config, state):
         if isinstance(result, PageError):
             state.error(result)
             state.health.empty_page(state.page_domains.get(result.source_uri) or _host(result.source_uri),
@@ -173,6 +174,19 @@ def _run(paths, extra_pages, out, config, state, writer, on_page) -> dict[str, A
     files_written = _write(state, outcomes, index_rows, writer)
     state.timings["write_s"] = time.perf_counter() - t0
     return _manifest(state, config, paths, files_written)
+
+
+def _clean_results(files: list[Path], extra_pages, config: RunConfig, state: RunState) -> Iterator[Cleaned | PageError]:
+    """The clean stage on the configured engine: local worker processes, or Dask tasks."""
+    engine = parse_engine(config.engine)
+    if engine.kind == "dask":
+        from pipelines.engine_dask import dask_clean_stream  # dask is the optional [scale] extra
+
+        return dask_clean_stream(chain(files, extra_pages), config.clean, engine.address,
+                                 workers=config.worker_count, max_bytes=config.max_input_bytes,
+                                 keep_bodies=False, tap_loaded=lambda pages: _count_loaded(pages, state))
+    pages = chain(iter_pages(files, max_bytes=config.max_input_bytes), extra_pages)
+    return clean_stream(_count_loaded(pages, state), config.clean, config.worker_count)
 
 
 def _new_inputs(paths: Iterable[Path], seen: set[str], state: RunState) -> Iterator[Path]:
@@ -237,11 +251,6 @@ def _add_docs(result: Cleaned, state: RunState, index: DedupIndex) -> None:
                 "run_id": state.run_id,
             }
         )
-
-
-def _furniture_config(config: RunConfig) -> FurnitureConfig:
-    """The run's furniture thresholds: RunConfig's ``[furniture]`` table once it has one, else the defaults."""
-    return getattr(config, "furniture", None) or FurnitureConfig()
 
 
 def _domain(doc: dict[str, Any]) -> str | None:

@@ -138,23 +138,7 @@ def _fields(page: RawPage) -> dict:
     return {name: getattr(page, name) for name in page.__slots__}
 
 
-# --- ingest: the integration proposed for pipelines/run.py, applied here by monkeypatching ------
-
-def _use_dask(monkeypatch, client) -> None:
-    """The proposed ``_run`` branch: paths go to the workers, ``_count_loaded`` taps the loaded pages."""
-    from pipelines import run
-
-    count_loaded = run._count_loaded
-    monkeypatch.setattr(run, "iter_pages", lambda files, max_bytes: iter(files))
-    monkeypatch.setattr(run, "_count_loaded", lambda inputs, state: (inputs, state))
-
-    def stream(arg, config, workers):
-        inputs, state = arg
-        return dask_clean_stream(inputs, config, client=client, keep_bodies=False, split_bytes=1 << 16, pages_per_task=4,
-                                 tap_loaded=lambda pages: count_loaded(pages, state))
-
-    monkeypatch.setattr(run, "clean_stream", stream)
-
+# --- ingest through the engine setting -------------------------------------------------------
 
 def _rows(corpus_dir: Path, dataset: str) -> list[dict]:
     import duckdb
@@ -165,18 +149,15 @@ def _rows(corpus_dir: Path, dataset: str) -> list[dict]:
     return sorted(rows, key=lambda r: (r["source_uri"], r.get("part") or 0, r.get("reason") or ""))
 
 
-def test_ingest_through_dask_writes_what_single_process_writes(client, corpus, tmp_path, monkeypatch):
+def test_ingest_through_dask_writes_what_single_process_writes(client, corpus, tmp_path):
     from pipelines.run import ingest
 
-    config = RunConfig(workers=1)
     single_out, dask_out = tmp_path / "single", tmp_path / "dask"
-    expected = ingest([corpus], single_out, config)
-    with monkeypatch.context() as m:
-        _use_dask(m, client)
-        got = ingest([corpus], dask_out, config)
+    expected = ingest([corpus], single_out, RunConfig(workers=1))
+    got = ingest([corpus], dask_out, RunConfig(workers=2, engine=f"dask={client.scheduler.address}"))
     assert got["counts"] == expected["counts"]
     assert expected["counts"]["near_duplicates"] + expected["counts"].get("exact_duplicates", 0) > 0
-    for key in set(expected) - {"run_id", "started_at", "finished_at", "timings", "inputs", "recovered"}:
+    for key in set(expected) - {"run_id", "started_at", "finished_at", "timings", "inputs", "recovered", "config"}:
         assert got[key] == expected[key], key
     assert [i["fingerprint"] for i in got["inputs"]["ingested"]] == [i["fingerprint"] for i in expected["inputs"]["ingested"]]
     for dataset in ("articles", "duplicates", "errors"):
