@@ -1,7 +1,7 @@
 """Snippet precision/recall/F1 and pages per CPU-second on the extraction devset, side by side:
 bare trafilatura `extract(html, include_comments=False)` against wirewash's cleaner.
 
-    python -m benchmarks.devset [--limit N] [--only extract] [--diffs] [--devset PATH]
+    python -m benchmarks.devset [--limit N] [--only extract] [--diffs] [--blame] [--devset PATH]
 
 wirewash's side is `cleaners.clean.clean_page` (its documents' texts joined by blank lines) when it
 can be imported, else `cleaners.extract.extract_html`; `--only extract` picks extract_html (DOM
@@ -10,6 +10,14 @@ turn, so machine noise hits them alike. Scoring as in ../shared/README.md: the c
 whitespace-collapsed (so are the snippets); a `with` snippet found is a true positive, one
 missing a false negative; a `without` snippet found is a false positive; counts are summed over
 pages. The devset is other people's text: it is read in place, never copied into the project.
+
+`--blame` says who is responsible for each of wirewash's errors, to tune rules by: every lost
+`with` snippet is attributed to the removal that holds it ("dom:<table>" for a DOM rule,
+"text:<rule>" for a text rule) or to extraction ("trafilatura" when bare trafilatura misses it
+too, "extraction" when only the pruned page's extraction does); every `without` snippet still
+in the text to "trafilatura" (bare trafilatura keeps it too) or "extraction". Per rule it also
+counts the `without` snippets the rule removed, so each rule's cost and gain stand side by side.
+Blame re-runs the cleaner outside the timed run: throughput figures stay comparable.
 """
 from __future__ import annotations
 
@@ -18,8 +26,9 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -27,6 +36,7 @@ from trafilatura import extract
 
 from cleaners.config import CleanConfig
 from cleaners.extract import extract_html
+from cleaners.model import Removal
 
 DEFAULT_DEVSET = Path(__file__).resolve().parents[2] / "shared" / "devset" / "extraction"
 
@@ -151,6 +161,57 @@ def print_diff(page: Page, base: str, ours: str) -> None:
             print(f"  {page.id} without {'removed' if snippet in base else 'let in '} {snippet[:70]!r}")
 
 
+@dataclass(slots=True)
+class Blame:
+    """Per culprit: `with` snippets lost and `without` snippets kept (its cost), `without`
+    snippets removed (its gain); `lines` lists each attribution for grepping."""
+
+    lost: Counter[str] = field(default_factory=Counter)
+    kept: Counter[str] = field(default_factory=Counter)
+    removed: Counter[str] = field(default_factory=Counter)
+    lines: list[str] = field(default_factory=list)
+
+
+def _culprit(snippet: str, removals: Sequence[tuple[str, str]]) -> str | None:
+    """The removal holding the snippet, or failing that its first 40 characters (a snippet
+    spanning a kept and a removed line)."""
+    for probe in (snippet, snippet[:40]):
+        for name, text in removals:
+            if probe in text:
+                return name
+    return None
+
+
+def blame_page(blame: Blame, page: Page, base: str, ours: str) -> None:
+    """Attribute the page's errors (see the module docstring); clean_page re-runs untimed."""
+    from cleaners.clean import clean_page
+
+    dom = {r for r in extract_html(page.html, page.url).removals}
+    removals: list[Removal] = [r for doc in clean_page(page.html, "html", page.url, CleanConfig()) for r in doc.removals]
+    named = [(f"{'dom' if r in dom else 'text'}:{r.rule}", collapse(r.text)) for r in removals]
+    for snippet in page.with_:
+        if snippet not in ours:
+            culprit = _culprit(snippet, named) or ("extraction" if snippet in base else "trafilatura")
+            blame.lost[culprit] += 1
+            blame.lines.append(f"{page.id}\tlost\t{culprit}\t{snippet[:100]!r}")
+    for snippet in page.without:
+        if snippet in ours:
+            culprit = "trafilatura" if snippet in base else "extraction"
+            blame.kept[culprit] += 1
+            blame.lines.append(f"{page.id}\tkept\t{culprit}\t{snippet[:100]!r}")
+        elif culprit := _culprit(snippet, named):
+            blame.removed[culprit] += 1
+            blame.lines.append(f"{page.id}\tremoved\t{culprit}\t{snippet[:100]!r}")
+
+
+def print_blame(blame: Blame) -> None:
+    print("\n".join(blame.lines))
+    print(f"{'culprit':<32}{'with lost':>10}{'without kept':>14}{'without removed':>17}")
+    for name in sorted(blame.lost.keys() | blame.kept.keys() | blame.removed.keys(),
+                       key=lambda n: (-blame.lost[n] - blame.kept[n], n)):
+        print(f"{name:<32}{blame.lost[name]:>10}{blame.kept[name]:>14}{blame.removed[name]:>17}")
+
+
 def report(sides: list[Side], pages: int) -> None:
     print(f"{'side':<24}{'TP':>6}{'FP':>6}{'FN':>6}{'P':>8}{'R':>8}{'F1':>8}{'pages/CPU-s':>13}")
     for side in sides:
@@ -174,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="score only the first N pages of the manifest")
     parser.add_argument("--only", choices=["extract"], help="score extract_html (no text rules) as wirewash's side")
     parser.add_argument("--diffs", action="store_true", help="list the snippets the two sides disagree on")
+    parser.add_argument("--blame", action="store_true", help="attribute each error to a rule or to extraction")
     parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET, help=f"default: {DEFAULT_DEVSET}")
     args = parser.parse_args(argv)
     if not (args.devset / "manifest.jsonl").is_file():
@@ -184,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
 
     name, clean = wirewash_cleaner(args.only == "extract")
     sides = [Side("trafilatura extract", bare_trafilatura), Side(name, clean)]
+    blame = Blame() if args.blame and name == "wirewash clean_page" else None
     pages = 0
     for page in load_pages(args.devset, args.limit):
         if pages == 0:  # warm-up off the books: lazy imports, caches, the language model
@@ -192,8 +255,12 @@ def main(argv: list[str] | None = None) -> int:
         base, ours = (run(side, page) for side in sides)
         if args.diffs:
             print_diff(page, base, ours)
+        if blame is not None:
+            blame_page(blame, page, base, ours)
         pages += 1
     print(f"devset: {pages} pages from {args.devset}")
+    if blame is not None:
+        print_blame(blame)
     if pages:
         report(sides, pages)
     return 0

@@ -178,14 +178,17 @@ def rule_for_names(values: tuple[str, ...]) -> DomRule | None:
 
 
 def _rule_for(element: HtmlElement) -> DomRule | None:
+    """Most of a page's elements carry no attribute at all (SVG paths, list items, text
+    formatting): they cost one items() call, as this runs on every element."""
     tag = element.tag
-    if tag in PROTECTED_TAGS:
-        return None
     if tag in _TAG_RULE:
         return _TAG_RULE[tag]
+    items = element.items()
+    if not items or tag in PROTECTED_TAGS:
+        return None
     names = tuple(
         value
-        for key, value in element.items()
+        for key, value in items
         if key in NAMING_ATTRIBUTES or (key.startswith("data-") and _DATA_NAME.fullmatch(value))
     )
     rule = rule_for_names(names) if names else None

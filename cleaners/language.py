@@ -11,8 +11,9 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 MIN_CHARS = 40  # below this a classifier guesses: a headline fragment or a byline is not evidence
 # Classification time grows with length and the opening paragraphs decide it: on the devset's
-# texts this cap takes 1.1 ms instead of 3.3 ms a text and changes 2 answers in 990.
-MAX_CHARS = 4_000
+# texts 1,000 characters take 0.5 ms instead of 1.9 ms for 4,000 and change no answer (measured
+# with the leading whitespace stripped first, which would otherwise fill the sample).
+MAX_CHARS = 1_000
 
 # py3langid labels that are not ISO 639-1 codes, folded into the macrolanguage that has one.
 # Labels missing here and longer than two letters ("zxx" = no linguistic content, "grc", ...) give None.
@@ -35,7 +36,7 @@ def _identifier() -> LanguageIdentifier:
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of `text`'s language, or None when the text is too short or not language."""
-    sample = " ".join(text[:MAX_CHARS].split())
+    sample = " ".join(text.lstrip()[:MAX_CHARS].split())
     if len(sample) < MIN_CHARS:
         return None
     label, _confidence = _identifier().classify(sample)

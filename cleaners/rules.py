@@ -109,8 +109,8 @@ LINE_RULES: tuple[LineRule, ...] = (
     # ".{0,n}" is what the regex engine scans fast.
     LineRule("app_promo",
              r"(?:get started(?: now)?\s*:\s*)?download (?:the|our) (?:[\w-]+ )?app(?: (?:now|today|for free))?[.!]?"
-             r"|.{0,160}(?-i:Download) [^.?!]{0,60}\bapps?\b[^.?!]{0,80}"
-             r"\b(?:app ?store|google play|play store)\b[^.?!]{0,80}[.!]?"
+             r"|(?:.{0,160}(?-i:Download)|for (?:the )?latest\b.{0,80}?\bdownload) [^.?!]{0,60}\bapps?\b[^.?!]{0,80}"
+             r"\b(?:app ?store|google play|play store|ios|android)\b[^.?!]{0,80}[.!]?"
              r"|(?:download on|get it on|available on)(?: the)? (?:app store|google play)"
              r"|app[- ]?store\W{0,3}(?:google[- ]?)?play[- ]?store",
              max_chars=300),
@@ -118,24 +118,46 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule("promo",
              r"try (?:our|the) (?:[\w-]+ ){0,3}(?:features?|apps?|tools?)[.!]?"
              r"|(?:explore|discover|see) what (?:[\w-]+ ){1,4}can do for you[:.!]?"),
+    # "Follow us on Twitter", "Folgen Sie uns auf Instagram", "Síguenos en Facebook": imperative, naming a network.
+    LineRule("social_follow",
+             r"(?:follow (?:us|[\w.@&' -]{1,40}?) on|join us on|folg(?:t|e|en sie) uns (?:auf|bei)"
+             r"|s[ií]guenos en|suivez[- ]nous sur)"
+             r" .{0,40}\b(?:twitter|facebook|instagram|x|tiktok|linkedin|youtube|telegram|threads|bluesky|mastodon|whatsapp)\b.{0,220}",
+             max_chars=300),
     # Newsletter and sign-up prompts (imperative: they start the line).
     LineRule("newsletter",
              r"(?:sign up|subscribe|register|join)\b.{0,80}\b(?:newsletters?|inbox|e-?mail updates|alerts|briefings?)\b.{0,80}"
              r"|(?:subscribe|sign up)(?: now| here| today| for free)?[.!]?"
+             r"|(?:subscribe|sign up)(?: now| today)? (?:to|for) (?:our|the)\b.{0,120}"
+             r"|never miss\b.{0,100}\b(?:sign(?:ing)? up|subscrib\w*|newsletters?)\b.{0,100}"
              r"|(?:get|receive) (?:our|the)\b.{0,60}\b(?:newsletters?|in your inbox|to your inbox)[.!]?"
-             r"|newsletter(?: sign-?up)?|(?:jetzt|newsletter) abonnieren",
+             r"|newsletter(?: sign-?up)?|(?:jetzt|newsletter) abonnieren|(?:zum|für den) newsletter anmelden[.!]?",
              max_chars=200),
     # Donation appeals.
     LineRule("donation",
              r"(?:please\s+)?consider (?:supporting|donating to|subscribing to)\b.{0,120}"
              r"|support (?:our|independent|quality|local|public[- ]interest) (?:journalism|reporting|news(?:room)?)\b.{0,160}"
-             r"|(?:donate|make a donation|become a (?:member|supporter|patron|subscriber))(?: now| today| here)?[.!]?",
+             r"|(?:donate|make a donation|become a (?:member|supporter|patron|subscriber))(?: now| today| here)?[.!]?"
+             r"|(?:hazte (?:miembro|socio)|jetzt (?:unterstützen|spenden|mitglied werden)|soutenez[- ]nous)\b.{0,100}",
+             max_chars=300),
+    # Advertising and affiliate disclosures: "*Werbung. Dieser Beitrag enthält Werbung für …",
+    # "This post contains affiliate links." They disclose, they start the line; a sentence that
+    # only mentions affiliate links does not start so.
+    LineRule("ad_disclosure",
+             r"\*?(?:werbung|anzeige|disclosure|disclaimer|transparenz|hinweis)\s*[.:,|-]\s*.{0,80}"
+             r"\b(?:affiliate|werbung|partner-?links?|provision|sponsored|advertis\w*)\b.{0,160}"
+             r"|(?:this|the) (?:post|article|page|story) (?:may )?contains? (?:affiliate links|references to products|sponsored)\b.{0,200}"
+             r"|(?:dieser|der) (?:beitrag|artikel|post) enthält (?:werbung|affiliate|partner)\b.{0,200}"
+             r"|bei den (?:[\w* ]{1,40} )?(?:links|verlinkungen) handelt es sich um\b.{0,200}",
              max_chars=300),
     # Paywall badges on teasers.
     LineRule("paywall",
              r"(?:réservé aux abonnés|subscribers? only|for subscribers|exclusive to subscribers|premium(?: content)?"
              r"|nur für abonnenten|abo(?:nnenten)?-?(?:artikel|inhalt)|plus-artikel"
-             r"|this (?:article|content) is (?:only )?for subscribers)[.!]?"),
+             r"|this (?:article|content) is (?:only )?for subscribers)[.!]?"
+             r"|to (?:view|read|continue reading|access) (?:the full|the rest of (?:the|this)|this) (?:story|article)\b.{0,120}"
+             r"\b(?:subscribe|subscription|log ?in|sign ?in)\b.{0,80}",
+             max_chars=250),
     # Cookie/consent banners: the banner sentence with its consent words, or a bare button label.
     LineRule("cookie_banner",
              r"(?:(?:this|our) (?:web ?site|site|page)|we) uses? cookies\b.{0,400}?"
@@ -143,8 +165,24 @@ LINE_RULES: tuple[LineRule, ...] = (
              r"|(?:accept|reject|manage|customi[sz]e)(?: all)? (?:cookies|consent)(?: settings)?"
              r"|cookie (?:settings|preferences|policy)|accept(?: all)?(?: read more)?|i agree|got it|manage consent",
              max_chars=500),
+    # Placeholders of blocked embeds and their consent notes: "Externer Inhalt", "Click to load the
+    # video", "Wenn Sie dieses Video abspielen, werden Daten an YouTube übertragen".
+    LineRule("embed_placeholder",
+             r"(?:empfohlener )?externer inhalt|inhalte? von drittanbietern|contenu externe|contenido externo"
+             r"|(?:video|audio|inhalt|content|embed) (?:überspringen|skip(?:ped)?)\b.{0,300}"
+             r"|(?:click|tap) (?:here )?to (?:load|show|view|play|watch) (?:the |this )?(?:video|content|embed|tweet|post|map|podcast)\b.{0,200}"
+             r"|.{0,80}\b(?:wenn sie (?:dieses|das) (?:video|inhalt|element)\b.{0,40}\b(?:abspielen|laden|aktivieren)"
+             r"|mit dem (?:laden|abspielen|aktivieren) (?:des|der) (?:videos?|inhalts?|karte)\b.{0,40}\b(?:akzeptieren|stimmen)"
+             r"|(?:this|the) (?:content|video|embed) is (?:hosted|provided) by a third[- ]party)\b.{0,300}",
+             max_chars=400),
     # Share bars: "Share this article", "Share on Facebook", "Facebook Twitter Email", "Copy link".
     LineRule("share", rf"(?:{_SHARE_WORD})(?:[\s,|/•·:]+(?:{_SHARE_WORD}))*\s*:?"),
+    # Picture labels without a caption: "Titelbild:", "Crédits photos : X", "Symbolbild".
+    LineRule("photo_label",
+             r"(?:cr(?:é|e)dits? photos?|photo credits?|fotos?|bilder?|titelbild|beitragsbild|headerbild|symbolbild"
+             r"|symbolfoto|bildnachweis|fotonachweis|foto\(s\))\s*:\s*[^.!?]{0,80}"
+             r"|titelbild|beitragsbild|headerbild|symbolbild|symbolfoto|bild anzeigen|image illustrative"
+             r"|(?:vergrößern|enlarge|zoom)(?: image| bild)?"),
     # Separator lines: "_____", "***", "- - -".
     LineRule("separator", r"(?=(?:\s*[_\-–—=*~•·#+.]){3})[_\-–—=*~•·#+.\s]+"),
     # Feed footers that aggregators append to each reposted article (also split.py's boundaries).
@@ -159,8 +197,15 @@ LINE_RULES: tuple[LineRule, ...] = (
              r"(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mos?|months?|y|yrs?|years?)\s+ago"
              r"|just now|vor\s+(?:\d{1,3}|einer?)\s+(?:sekunden?|minuten?|stunden?|tag(?:en)?|wochen?|monat(?:en)?)"),
     # "Read more: <other story>", "READ MORE: ...": a link to another article inside this one.
+    # Spanish, French, German, Polish, Portuguese and Italian labels too ("Lea también:", "À lire
+    # aussi :", "Lesen Sie auch:"); "MIRA:"/"LEA:" only in capitals, as "Mira" and "Lea" are names
+    # (an interview's "Lea: …"). A linked headline has no closing full stop: a sentence after
+    # "Mehr dazu:" that has one is article text.
     LineRule("read_more_link",
-             r"(?:read more|read also|also read|related|see also|lesen sie auch|mehr dazu|mehr zum thema)\s*:\s*.{3,200}",
+             r"(?:(?:read more|read also|also read|related|see also|lesen sie auch|auch lesen|mehr dazu|mehr zum thema"
+             r"|lea (?:también|más)|lee (?:también|más)|vea también|ver también|(?:le|te) puede interesar|puedes ver"
+             r"|(?:à )?lire aussi|voir aussi|czytaj (?:też|także|również)|zobacz (?:też|także)|leia (?:também|mais)"
+             r"|veja também|leggi anche)\s*:|(?-i:MIRA|MIRE|LEA|LEE|VEA)\s*:)\s*.{3,200}(?<!\.)",
              max_chars=220),
     # Tail headings: the heading and everything under it to the end of the article.
     LineRule("related_heading",
@@ -169,14 +214,40 @@ LINE_RULES: tuple[LineRule, ...] = (
              r"|you (?:may|might) also (?:like|enjoy|be interested in)|recommended(?: for you| stories| articles| reading)?"
              r"|top stories|trending(?: now| stories)?|latest (?:news|stories|articles)|what to read next|further reading"
              r"|see also|mehr zum thema|das könnte sie auch interessieren|auch interessant|weitere artikel|lesen sie auch"
-             r"|meistgelesen)[:.]?",
+             r"|meistgelesen|schon gelesen|empfohlene (?:beiträge|artikel)|ähnliche (?:beiträge|artikel)"
+             r"|weitere (?:beiträge|artikel|themen|nachrichten)(?: zum thema| aus .{1,40})?|mehr themen|zum weiterlesen"
+             r"|auch lesen|(?:das|das thema|diese[rs]? (?:artikel|beiträge?|themen?)) könnten? (?:dich|sie|euch) (?:auch |ebenfalls )?interessieren"
+             r"|passend zum thema"
+             r"|verwandte (?:artikel|beiträge|themen)|meist(?:gelesene?|diskutierte?|kommentierte?|-diskutiert|-gelesen)"
+             r"|top-themen(?: .{1,40})?|lust auf mehr|lesen sie auch(?: die folgenden beiträge| diese artikel)?"
+             r"|(?:notas|noticias|art[ií]culos|contenidos?|temas) relacionad[oa]s|lo más leído|más noticias"
+             r"|(?:también )?(?:le|te) puede interesar|te recomendamos|(?:lea|lee|vea|ver) también"
+             r"|(?:à )?lire aussi|voir aussi|sur le même sujet|les plus lus|articles? similaires"
+             r"|czytaj (?:też|także|również)|zobacz (?:też|także)|leia (?:também|mais)|veja também|leggi anche)[:.?!]?",
              then="related_teasers"),
+    # A tag list's heading ("Tags", "Schlagwörter", "Temas"): the tag links under it go with it.
+    LineRule("tags_heading",
+             r"(?:tags|schlagw(?:ö|o)rter|schlagworte|stichw(?:ö|o)rter|temas|etiquetas|mots-cl(?:é|e)s|tagi)\s*:?",
+             then="tag_list"),
+    # "About the author" / "Über den Autor": the bio under it goes with it.
+    LineRule("author_heading",
+             r"(?:about|more about) the authors?|über (?:den|die) autor(?:in|en)?|zum autor|zur autorin"
+             r"|sobre (?:el|la) autora?|(?:à )?propos de l'auteur(?:e)?|l'auteur(?:e)?[:.]?",
+             then="author_bio"),
     LineRule("comments_heading",
              r"(?:\d+\s+)?comments?(?:\s*\(\d+\))?|no comments(?: yet)?[.…!]*|leave a (?:reply|comment)|post a comment"
              r"|add a comment|write a comment|join the (?:conversation|discussion|debate)|be the first to comment[.!]?"
              r"|(?:show|view|load|read) (?:all )?comments(?:\s*\(\d+\))?|kommentare(?:\s*\(\d+\))?|\d+ kommentare"
-             r"|kommentar schreiben|diskutieren sie mit",
+             r"|kommentar schreiben|diskutieren sie mit|kommentare insgesamt:?|(?:\d+ )?(?:comentarios|commentaires)"
+             r"|deja (?:un|tu) comentario|laisser un commentaire|schreiben sie einen kommentar"
+             r"|verraten sie (?:uns )?(?:gerne )?in den kommentaren\b.{0,80}",
              then="comments"),
+    # A picture's copyright: "© Agency | Photographer", "©iStock". Before the copyright rule: a
+    # photo's credit opens no footer (it stands under a picture mid-article), and names no wire.
+    LineRule("photo_credit",
+             r"(?:©|\(c\))\s*(?:[^|/\d©]{1,40}\s*[|/]\s*[^|/\d©]{1,40}"
+             r"|(?:getty images|istock(?:photo)?|shutterstock|imago(?: images)?|picture[- ]alliance|adobe ?stock"
+             r"|unsplash|pixabay|alamy)\b[^\d©]{0,40})"),
     # Copyright/reprint lines; after the body they open the page footer.
     LineRule("copyright",
              r"(?:©|\(c\))\s*.+"
@@ -189,6 +260,13 @@ LINE_RULES: tuple[LineRule, ...] = (
              rf"(?:[-–—]\s*)?[(\[]?(?:(?:[Ss]ources?|[Ww]ith|[Vv]ia|[Cc]redit|[Qq]uelle|[Mm]it [Mm]aterial von)\s*:?\s*)?"
              rf"(?:{_AGENCY})(?:\s*(?:[/,&+]|and|und)\s*(?:{_AGENCY}))*[)\]]?\.?",
              zone="edge", ignore_case=False),
+    # A tag or category line at the article's edges: "Tags: floods, weather", "Category : News".
+    LineRule("tag_line",
+             r"(?:tags|tagged(?: with)?|filed under|categor(?:y|ies)|kategorien?|schlagw(?:ö|o)rter|schlagworte"
+             r"|stichw(?:ö|o)rter|themen|temas|etiquetas|mots-cl(?:é|e)s)\s*:\s*.{1,150}",
+             zone="edge", max_chars=170),
+    # A source line at the article's edges: "Quelle: Landesregierung", "Source: Example Ministry".
+    LineRule("source_line", r"(?:quellen?|source|fuente|bildquelle|fotoquelle)\s*:\s*[^.!?]{1,80}", zone="edge"),
     # Bylines and sign-offs at the article's edges: "By Jane Roe", "Edited by John Doe".
     LineRule("byline",
              r"(?:by|von|par|edited by|written by|words by|story by|reporting by|reported by)"
@@ -196,6 +274,8 @@ LINE_RULES: tuple[LineRule, ...] = (
              zone="edge"),
     # A short line near the top that is only a date, maybe glued to the site name or a label.
     LineRule("date_line", rf"(?:.{{0,40}}?)?{_DATE}", zone="head", max_chars=80),
+    # A time of day alone on a line above or below the article ("19:49", "3:59 PM", "10.30 Uhr").
+    LineRule("time_line", r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?|\s*uhr|\s*h)?", zone="edge"),
     # A standalone dateline above the lede: "MOSCOW (AP) —".
     LineRule("dateline", r"[A-Z][A-Za-z.,' -]{1,60}\([A-Za-z./ ]{2,30}\)\s*[-–—:]*", zone="head", ignore_case=False),
     # Breadcrumbs: "Home » World » Europe".
@@ -206,13 +286,14 @@ LINE_RULES: tuple[LineRule, ...] = (
 STRUCTURAL_RULES: dict[str, str] = {
     "title": "the headline line of a plain-text page: it becomes CleanDoc.title, not text",
     "title_repeat": "a line before the first paragraph that repeats the title",
-    "masthead": "a 1-2 word fragment before the first paragraph (logo alt text, a tag-page name)",
+    "masthead": "a 1-2 word fragment above the article's first line (logo alt text, a tag-page name)",
     "image_counter": "a standalone image count ('6', '3 of 8'), unless it is part of a numbered list",
     "image_alt": "the alt text line before a gallery counter",
     "image_caption": "the caption line after a gallery counter, or any line ending in a photo credit",
     "photo_credit": "a photo credit, standalone or glued to its caption ('…Credit: AFP', '(AP Photo/…)')",
     "inline_related": "a headline-like link to another story standing between two paragraphs",
-    "tail_fragment": "a short line after the last paragraph that follows other furniture or is 1-2 words",
+    "tail_fragment": "a short line after the last paragraph that follows other furniture or is 1-2 words,"
+                     " unless it is part of a list (text.py's fact-box policy)",
     "short_fragment": "a split-off piece shorter than min_article_chars, recorded on its neighbour",
 }
 

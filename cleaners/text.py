@@ -5,6 +5,15 @@ regex per line, combined per zone so that a line costs one match. The rest need 
 neighbours — the title, gallery counters, tail headings — and are plain functions over the
 marks left by the line rules. Every removed span becomes Removal(rule, text) with a name from
 rules.py, in page order.
+
+Policy for fact boxes and "key points" lists: they are article content and stay. A run of short
+lines (bullets, "Key: value" lines, an address, ingredients, specifications) says what the
+article is about in the outlet's own words, and a reader who sees the page sees it; dropping it
+would lose facts the paragraphs do not repeat. So short lines are only taken as furniture when
+a rule names them (a related heading, a share bar) or when they stand alone: three or more kept
+short lines in a row after the last paragraph are a list (_LIST_RUN), and masthead fragments are
+only looked for above the article's first line. Lists of links to other stories are furniture
+through their heading ("Related", "Lesen Sie auch", "Notas relacionadas"), not their shape.
 """
 from __future__ import annotations
 
@@ -26,15 +35,24 @@ _TAIL_FURNITURE_SHARE = 0.5
 _MAX_FRAGMENT = 40
 # Gallery alt texts and captions are at most this long (agency captions run to ~350 chars).
 _MAX_CAPTION = 400
+# This many kept lines in a row after the last paragraph are a list or a fact box, not furniture.
+_LIST_RUN = 3
 
 _ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _SPEECH = re.compile(r'[:"“”„«»]')
+_SENTENCE_BREAK = re.compile(r"\w[.!?] +[A-ZÄÖÜÀ-Ý]")
+# Sign-off words of letters and blogs, followed by a name ("Best" and "Love" left out: they also
+# start names and headings, "Best Western", "Love Island").
+_SIGN_OFF = re.compile(
+    r"(?:x+o*|xoxo|cheers|regards|euer|eure|lg|liebe grüße|viele grüße|herzlichst"
+    r"|saludos|besos|bises|amitiés)\b[,!]?\s*\w", re.IGNORECASE)
 _BULLET = re.compile(r"(?:[-•*–—·▪►]|\d{1,2}[.)])\s")
 _COUNTER = re.compile(COUNTER)
 _COUNTER_OF = re.compile(COUNTER_OF, re.IGNORECASE)
 _CAPTION_CREDIT = re.compile(CAPTION_CREDIT)
 _TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::)\s+")
 _WORD = re.compile(r"\w+")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 # Control characters go, line-like separators become newlines, odd spaces become spaces. A regex
 # finds them: str.translate with a dict costs ~100x more on non-ASCII text.
@@ -279,13 +297,25 @@ def _title_keys(line: str) -> set[str]:
 
 
 def _is_fragment(line: str) -> bool:
-    """One or two words, no sentence: alt text ("logo"), a section or outlet name."""
-    return word_count(line) <= 2 and len(line) <= _MAX_FRAGMENT and not ends_sentence(line)
+    """One or two words, no sentence: alt text ("logo"), a section or outlet name.
+
+    A line ending in a comma goes on in the next one (a letter's salutation, "Dear readers,").
+    Chinese, Japanese and Korean text is not split into words by spaces: a short line of it can
+    be a whole phrase, so it is never a fragment by word count.
+    """
+    return (word_count(line) <= 2 and len(line) <= _MAX_FRAGMENT and not ends_sentence(line)
+            and not line.endswith(",") and not _CJK.search(line))
 
 
 def _mark_head(a: _Article, first: int, title: str | None) -> str | None:
-    """Title, repeated title and masthead fragments: the lines before the first paragraph."""
+    """Title, repeated title and masthead fragments: the lines before the first paragraph.
+
+    Masthead fragments (logo alt text, a section name) stand above the article's first line of
+    its own: once a kept line starts the article (a headline, a dek, a subhead), later short
+    lines are its subheads and list items, not the page's masthead.
+    """
     keys = _title_keys(title) if title else set()
+    started = False
     for i in a.kept(0, min(first, a.end)):
         line = a.lines[i]
         if title is None and is_headline(line):
@@ -293,8 +323,10 @@ def _mark_head(a: _Article, first: int, title: str | None) -> str | None:
             a.mark(i, "title")
         elif keys and len(line) <= 2 * len(title or "") + 40 and _title_keys(line) & keys:
             a.mark(i, "title_repeat")
-        elif _is_fragment(line):
+        elif not started and _is_fragment(line):
             a.mark(i, "masthead")
+        else:
+            started = True
     return title
 
 
@@ -303,25 +335,38 @@ def _mark_inline_related(a: _Article, first: int, last: int) -> None:
 
     Subheads are shorter (3-9 words) and captions were taken by the gallery rules already. A
     line with a colon or a double quote is reported speech running on (a quote opened with “
-    whose paragraph the scraper broke), not a headline.
+    whose paragraph the scraper broke), not a headline; so is a line with a sentence break
+    inside it, or one whose next line goes on in lower case: a paragraph the scraper broke.
     """
     kept = list(a.kept(first, last + 1))
     for prev, i, nxt in zip(kept, kept[1:], kept[2:]):
         line = a.lines[i]
         if (10 <= word_count(line) <= 30 and not ends_sentence(line) and not _SPEECH.search(line)
-                and not _BULLET.match(line) and ends_sentence(a.lines[prev]) and ends_sentence(a.lines[nxt])):
+                and not _BULLET.match(line) and not _SENTENCE_BREAK.search(line) and not a.lines[nxt][0].islower()
+                and ends_sentence(a.lines[prev]) and ends_sentence(a.lines[nxt])):
             a.mark(i, "inline_related")
 
 
 def _mark_tail_fragments(a: _Article, last: int) -> None:
-    """After the last paragraph: 1-2 word lines, and short lines that follow other furniture."""
-    for i in range(last + 1, a.end):
-        if a.marks[i] is not None:
+    """After the last paragraph: 1-2 word lines, and short lines that follow other furniture.
+
+    Only lines standing alone or in pairs: _LIST_RUN or more kept lines in a row are a list or
+    a fact box (specifications, an address, ingredients, key facts), which stays whole. An
+    author's sign-off ("Euer Jan", "x Anna", "Cheers, Sam") is the author's text, not furniture.
+    """
+    run: list[int] = []
+    for i in range(last + 1, a.end + 1):
+        if i < a.end and a.marks[i] is None:
+            run.append(i)
             continue
-        line = a.lines[i]
-        after_furniture = i > last + 1 and a.marks[i - 1] is not None
-        if _is_fragment(line) or (after_furniture and word_count(line) <= 8 and len(line) <= SHORT_LINE):
-            a.mark(i, "tail_fragment")
+        if len(run) < _LIST_RUN:
+            for j in run:
+                line = a.lines[j]
+                after_furniture = j > last + 1 and a.marks[j - 1] is not None
+                short = _is_fragment(line) or (after_furniture and word_count(line) <= 8 and len(line) <= SHORT_LINE)
+                if short and not _SIGN_OFF.match(line):
+                    a.mark(j, "tail_fragment")
+        run = []
 
 
 def _assemble(a: _Article, title: str | None) -> TextResult:
