@@ -1,14 +1,18 @@
 """The dedup stage: collapse copies of one wire story to one row, keep different stories apart.
 
 How
-    1. Exact: documents whose normalised text (:func:`pipelines.shingles.normalize`) hashes the same
-       are one cluster.
-    2. Near: word-shingle MinHash signatures (datasketch ``MinHash.update_batch`` with xxh32, scheme
-       ``affine32`` stated explicitly) go into a ``MinHashLSH``; every LSH candidate pair is VERIFIED
-       before it links anything: estimated Jaccard >= ``min_jaccard``, or estimated containment of
-       the shorter in the longer >= ``min_containment`` (truncated copies), AND entity agreement
-       (shared names/numbers, :func:`pipelines.shingles.entity_fingerprint`) >=
-       ``min_entity_agreement`` (refuses templated look-alikes: same skeleton, other names).
+    1. Exact: documents with the same token sequence (:mod:`pipelines.shingles`: NFKC, lower
+       case, punctuation and invisibles ignored; one 64-bit key) are one cluster.
+    2. Near: word-shingle MinHash signatures, computed for the whole batch in numpy
+       (:mod:`pipelines.signatures`: equal to datasketch ``MinHash.update_batch`` with
+       :func:`pipelines.shingles.shingle_hash`, scheme ``affine32`` stated explicitly), banded
+       as datasketch ``MinHashLSH`` bands them; candidates are documents sharing a band key, found
+       by a sorted-key join (the earlier documents' keys are sorted once per index). Every
+       candidate pair is VERIFIED before it links anything: estimated Jaccard >= ``min_jaccard``,
+       or estimated containment of the shorter in the longer >= ``min_containment`` (truncated
+       copies) -- both vectorised -- AND entity agreement (shared names/numbers) >=
+       ``min_entity_agreement`` (refuses templated look-alikes: same skeleton, other names),
+       checked only for pairs not already connected.
     3. All documents -- not only the ones kept so far -- are clustered by union-find over verified
        pairs: streaming keep-first compares a late copy only with the representative and misses
        copies that are close to a sibling but not to it.
@@ -19,21 +23,23 @@ How
 Why these defaults (``python -m benchmarks.dedup_quality``: 400 synthetic stories x 5 variants,
 107 follow-ups, 107 template look-alikes, 2,614 docs of 1.6 KB, seed 11; pairwise F1)
     k=4, LSH 0.3, min Jaccard 0.3, min containment 0.6, min entity agreement 0.5: F1 1.000 exact,
-    1.000 furniture, 1.000 light, 0.998 medium, 0.933 heavy, 0.983 all pairs (P 1.000, R 0.967);
-    0/107 follow-ups and 0/107 look-alikes merged (seed 23: F1 0.988, also 0 merged).
-    - LSH threshold is the recall gate: at 0.4 heavy F1 falls to 0.81, at 0.5 to 0.59. Going down
-      to 0.2 buys +0.007 F1 for 13x the LSH candidates from unrelated stories (2.26 vs 0.18 per
-      doc per 1,000 indexed), work that grows with the index; k=3 at 0.3 (F1 0.994) costs 9x.
-      k=5 at 0.3 is cheaper (0.10) but loses heavy copies (F1 0.973 overall).
-    - min Jaccard 0.4 / 0.5: F1 0.977 / 0.976, nothing gained in precision.
-    - min containment 0.5 measured +0.006 F1, but the synthetic follow-ups reuse only two
+    1.000 furniture, 1.000 light, 0.999 medium, 0.926 heavy; 1.000 over furniture+light+medium,
+    0.979 all pairs (P 1.000, R 0.959), ARI 0.979; 0/107 follow-ups and 0/107 look-alikes merged.
+    - LSH threshold is the recall gate: at 0.4 heavy F1 falls to 0.85, at 0.5 to 0.63. Going down
+      to 0.2 buys +0.012 F1 for 40x the LSH candidates from unrelated stories (5.9 vs 0.14 per
+      doc per 1,000 indexed), work that grows with the index; k=3 at 0.3 (F1 0.993) costs 3x.
+    - min Jaccard 0.4 / 0.5: F1 0.973 / 0.973, nothing gained in precision.
+    - min containment 0.5 measured +0.005 F1, but the synthetic follow-ups reuse only two
       sentences; 0.6 keeps a margin for real follow-ups that repeat more background.
-    - The entity check is what keeps template look-alikes apart: without it 90/107 merge (P 0.916);
-      any agreement in 0.4-0.6 merges none and loses no recall; 0.7 starts to lose heavy copies.
+    - The entity check is what keeps template look-alikes apart: without it 92/107 merge (P 0.914);
+      any agreement in 0.4-0.6 merges none and loses no recall.
     - Stock datasketch keep-first at LSH 0.3, no verification: F1 0.835, 86/107 look-alikes merged.
-    Speed (one core, CPU time): ~2,000 docs/s, on a par with that stock baseline (1.0x) while
-    also hashing exact text, extracting entities, indexing every document and verifying pairs.
-    Per-document Python tokenisation is the floor (see shared notes); a later issue vectorises.
+    Speed: ``python -m benchmarks.dedup_scale`` (end to end, one core, vs stock datasketch).
+
+Retention
+    ``retention_days`` > 0 stops earlier documents older than that (by ``retention_by``:
+    published date, else when seen; or when seen = fetched, else deduplicated) from being matched.
+    They keep their rows and clusters; pruning old state files is the caller's business.
 
 Incremental runs
     :class:`DedupIndex` holds the fingerprints of documents from earlier runs (all of them,
@@ -48,22 +54,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
 import pyarrow as pa
-import xxhash
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+import pyarrow.compute as pc
 
-from pipelines.shingles import NORMALISATION_VERSION, entity_fingerprint, normalize, shingles, tokenize
+from pipelines.shingles import NORMALISATION_VERSION, Ragged, shingle_hashes, tokenize_batch
+from pipelines.signatures import SCHEME, band_keys, lsh_bands, minhash_batch
 
 KEEP_RULES = ("earliest_published", "longest", "smallest_id")
-_SCHEME = "affine32"  # datasketch 2.0 default, stated so signatures never silently change scheme
-_SIGNATURE_DTYPE = np.dtype("<u4")
-_ENTITY_DTYPE = np.dtype("<u8")
+RETENTION_DATES = ("published", "seen")
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)
+_UNDATED = np.iinfo(np.int64).max  # sorts after every date: "undated ranks after dated"
+_BATCH_CHARS = 4_000_000  # text fingerprinted per numpy pass: bounds the per-byte work arrays
+_PAIR_CHUNK = 65_536  # candidate pairs compared per numpy step
 
 INDEX_SCHEMA = pa.schema(
     [
@@ -71,14 +78,17 @@ INDEX_SCHEMA = pa.schema(
         pa.field("cluster_id", pa.string(), nullable=False),
         pa.field("kept", pa.bool_(), nullable=False),
         pa.field("published_at", pa.timestamp("us", tz="UTC")),
+        pa.field("seen_at", pa.timestamp("us", tz="UTC"), nullable=False),  # fetched, else deduplicated
         pa.field("n_shingles", pa.int64(), nullable=False),
         pa.field("signature", pa.binary(), nullable=False),  # little-endian uint32 MinHash values
-        pa.field("exact_hash", pa.binary(), nullable=False),  # xxh3-128 of the normalised text
-        pa.field("name_hashes", pa.binary(), nullable=False),  # sorted little-endian xxh3-64 values
+        pa.field("exact_hash", pa.binary(), nullable=False),  # little-endian uint64 key of the token sequence
+        pa.field("name_hashes", pa.binary(), nullable=False),  # sorted little-endian uint32 token hashes
         pa.field("number_hashes", pa.binary(), nullable=False),  # likewise
         pa.field("sketch", pa.string(), nullable=False),  # DedupConfig.sketch: what makes rows comparable
     ]
 )
+_WIDTHS = {"signature": np.dtype("<u4"), "exact_hash": np.dtype("<u8"), "name_hashes": np.dtype("<u4"),
+           "number_hashes": np.dtype("<u4")}
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,9 @@ class DedupConfig:
     seed: int = 1  # MinHash permutation seed
     # Representative choice, first rule first; ties left after the listed rules go to the smallest id.
     keep: tuple[str, ...] = ("earliest_published", "longest", "smallest_id")
+    # Earlier documents older than this many days (before the run) are no longer matched; 0 = all.
+    retention_days: float = 0.0
+    retention_by: str = "published"  # "published" (undated: when seen) or "seen" (fetched/ingested)
 
     def __post_init__(self) -> None:
         if self.shingle_size < 1:
@@ -107,12 +120,17 @@ class DedupConfig:
         unknown = [rule for rule in self.keep if rule not in KEEP_RULES]
         if unknown or len(set(self.keep)) != len(self.keep):
             raise ValueError(f"DedupConfig.keep must name distinct rules from {KEEP_RULES}, got {self.keep}")
+        if self.retention_days < 0 or self.retention_by not in RETENTION_DATES:
+            raise ValueError(
+                f"DedupConfig.retention_days must be >= 0 and retention_by one of {RETENTION_DATES}, "
+                f"got {self.retention_days}, {self.retention_by!r}"
+            )
 
     @property
     def sketch(self) -> str:
         """Everything that must match for two signatures to be comparable."""
         return (
-            f"{_SCHEME}/xxh32/k={self.shingle_size}/perm={self.num_perm}/seed={self.seed}"
+            f"{SCHEME}/poly64/k={self.shingle_size}/perm={self.num_perm}/seed={self.seed}"
             f"/norm={NORMALISATION_VERSION}"
         )
 
@@ -122,6 +140,7 @@ class DedupInput:
     doc_id: str
     text: str
     published_at: datetime | None  # timezone-aware
+    fetched_at: datetime | None = None  # timezone-aware; for retention_by="seen" (else: the run's time)
 
 
 @dataclass
@@ -131,58 +150,88 @@ class DedupOutcome:
     kept: bool
     duplicate_of: str | None  # the representative's doc_id, for dropped docs
     similarity: float | None  # estimated Jaccard to the representative (1.0 for exact), dropped docs
-    match: Literal["exact", "near"] | None  # "exact": same normalised text as the representative
+    match: Literal["exact", "near"] | None  # "exact": same token sequence as the representative
 
 
-@dataclass(frozen=True, slots=True)
-class Fingerprint:
-    """What dedup needs to know about one document, in this run or an earlier one."""
+@dataclass(frozen=True)
+class Fingerprints:
+    """What dedup needs to know about documents, one array row per document."""
 
-    doc_id: str
-    published_us: int | None  # microseconds since the epoch, UTC
-    n_shingles: int
-    signature: np.ndarray  # uint32[num_perm]
-    exact_hash: bytes
-    names: frozenset[int]  # xxh3-64 of the entity fingerprint's names ...
-    numbers: frozenset[int]  # ... and numbers
+    doc_ids: list[str]
+    published_us: np.ndarray  # int64 microseconds since the epoch, UTC; _UNDATED if unknown
+    seen_us: np.ndarray  # int64: fetched, else when deduplicated
+    n_shingles: np.ndarray  # int64 shingle positions (word count - k + 1; repeats are rare in prose)
+    signatures: np.ndarray  # uint32 (documents, num_perm)
+    exact: np.ndarray  # uint64
+    names: Ragged  # sorted uint32 token hashes of names ...
+    numbers: Ragged  # ... and of numbers
+
+    def __len__(self) -> int:
+        return len(self.doc_ids)
+
+    def take(self, rows: np.ndarray) -> Fingerprints:
+        return Fingerprints(
+            [self.doc_ids[i] for i in rows.tolist()], self.published_us[rows], self.seen_us[rows],
+            self.n_shingles[rows], self.signatures[rows], self.exact[rows],
+            _ragged_take(self.names, rows), _ragged_take(self.numbers, rows),
+        )
+
+
+def _ragged_take(ragged: Ragged, rows: np.ndarray) -> Ragged:
+    lengths = np.diff(ragged.offsets)[rows]
+    offsets = np.zeros(len(rows) + 1, np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    index = np.repeat(ragged.offsets[:-1][rows] - offsets[:-1], lengths) + np.arange(offsets[-1])
+    return Ragged(offsets, ragged.values[index])
+
+
+def _ragged_concat(parts: list[Ragged], dtype: np.dtype) -> Ragged:
+    offsets, values, base = [np.zeros(1, np.int64)], [np.zeros(0, dtype)], 0
+    for part in parts:
+        offsets.append(part.offsets[1:] + base)
+        values.append(part.values)
+        base += int(part.offsets[-1])
+    return Ragged(np.concatenate(offsets), np.concatenate(values))
 
 
 class DedupIndex:
-    """Fingerprints of documents deduplicated by earlier runs, with their clusters.
+    """Fingerprints of documents deduplicated by earlier runs, with their clusters, as arrays.
 
     Built from the tables :func:`deduplicate` returned (e.g. read back from Parquet); rows are
-    held sorted by doc_id so the order the tables come in never changes an outcome.
+    held sorted by doc_id so the order the tables come in never changes an outcome. The LSH band
+    table is derived from the stored signatures on first use (a sort of documents x bands keys):
+    cheaper than storing it, and a changed threshold needs no rebuild.
     """
 
-    def __init__(
-        self, fingerprints: list[Fingerprint], cluster_ids: list[str], kept: list[bool], sketches: set[str]
-    ) -> None:
+    def __init__(self, fingerprints: Fingerprints, cluster_ids: list[str], cluster_of: np.ndarray,
+                 kept: np.ndarray, sketches: set[str]) -> None:
         self.fingerprints = fingerprints
-        self.cluster_ids = cluster_ids
+        self.cluster_ids = cluster_ids  # distinct cluster ids; row i is in cluster_ids[cluster_of[i]]
+        self.cluster_of = cluster_of
         self.kept = kept
         self.sketches = sketches
-        self.doc_ids = frozenset(fp.doc_id for fp in fingerprints)
-        self.representative: dict[str, int] = {}  # cluster_id -> position of its kept row
-        for i, (cluster_id, is_kept) in enumerate(zip(cluster_ids, kept)):
-            if is_kept:
-                self.representative[cluster_id] = i
-        orphans = sorted(set(cluster_ids) - self.representative.keys())
+        self.representative = np.full(len(cluster_ids), -1, np.int64)  # cluster -> its kept row
+        self.representative[cluster_of[kept]] = np.flatnonzero(kept)
+        orphans = [cluster_ids[c] for c in np.flatnonzero(self.representative < 0)[:5]]
         if orphans:
-            raise ValueError(f"dedup index has no kept row for cluster(s) {orphans[:5]}: are tables missing?")
+            raise ValueError(f"dedup index has no kept row for cluster(s) {orphans}: are tables missing?")
+        self._bands: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
     def __len__(self) -> int:
         return len(self.fingerprints)
 
+    @cached_property
+    def doc_ids(self) -> frozenset[str]:
+        return frozenset(self.fingerprints.doc_ids)
+
     @classmethod
     def empty(cls) -> DedupIndex:
-        return cls([], [], [], set())
+        return cls.from_tables([INDEX_SCHEMA.empty_table()])
 
     @classmethod
     def from_tables(cls, tables: list[pa.Table]) -> DedupIndex:
         """Load the index rows of earlier runs; every table must have the :data:`INDEX_SCHEMA` columns."""
-        if not tables:
-            return cls.empty()
-        conformed = []
+        conformed = [INDEX_SCHEMA.empty_table()]
         for n, table in enumerate(tables):
             missing = [name for name in INDEX_SCHEMA.names if name not in table.column_names]
             if missing:
@@ -191,93 +240,121 @@ class DedupIndex:
                 conformed.append(table.select(INDEX_SCHEMA.names).cast(INDEX_SCHEMA))
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
                 raise ValueError(f"dedup index table #{n} does not fit INDEX_SCHEMA: {err}") from err
-        table = pa.concat_tables(conformed).sort_by("doc_id")
-        rows = table.to_pydict()
-        fingerprints = [
-            Fingerprint(
-                doc_id=doc_id,
-                published_us=published_us,
-                n_shingles=n_shingles,
-                signature=np.frombuffer(signature, _SIGNATURE_DTYPE).astype(np.uint32),
-                exact_hash=exact_hash,
-                names=_unpack_hashes(names),
-                numbers=_unpack_hashes(numbers),
-            )
-            for doc_id, published_us, n_shingles, signature, exact_hash, names, numbers in zip(
-                rows["doc_id"], table["published_at"].cast(pa.int64()).to_pylist(), rows["n_shingles"],
-                rows["signature"], rows["exact_hash"], rows["name_hashes"], rows["number_hashes"],
-            )
-        ]
-        for previous, current in zip(fingerprints, fingerprints[1:]):
-            if previous.doc_id == current.doc_id:
-                raise ValueError(f"dedup index holds doc_id {current.doc_id!r} more than once")
-        return cls(fingerprints, rows["cluster_id"], rows["kept"], set(rows["sketch"]))
+        table = pa.concat_tables(conformed).sort_by("doc_id").combine_chunks()
+        ids = table["doc_id"]
+        if len(ids) > 1 and pc.any(pc.equal(ids[1:], ids[:-1])).as_py():
+            repeated = pc.filter(ids[1:], pc.equal(ids[1:], ids[:-1]))[0].as_py()
+            raise ValueError(f"dedup index holds doc_id {repeated!r} more than once")
+        signatures = _fixed(table["signature"], "signature")
+        clusters = table["cluster_id"].dictionary_encode().combine_chunks()
+        fingerprints = Fingerprints(
+            doc_ids=ids.to_pylist(),
+            published_us=_microseconds(table["published_at"]),
+            seen_us=_microseconds(table["seen_at"]),
+            n_shingles=table["n_shingles"].to_numpy(),
+            signatures=signatures.reshape(len(table), -1) if len(table) else np.zeros((0, 0), np.uint32),
+            exact=_fixed(table["exact_hash"], "exact_hash"),
+            names=_ragged(table["name_hashes"], "name_hashes"),
+            numbers=_ragged(table["number_hashes"], "number_hashes"),
+        )
+        return cls(fingerprints, clusters.dictionary.to_pylist(), clusters.indices.to_numpy(),
+                   table["kept"].to_numpy(), set(pc.unique(table["sketch"]).to_pylist()))
+
+    def band_table(self, bands: tuple[tuple[int, int], ...]) -> tuple[np.ndarray, np.ndarray]:
+        """(sorted band keys, their rows) of every row, for ``bands``; computed once per index."""
+        if bands not in self._bands:
+            keys = band_keys(self.fingerprints.signatures, bands).ravel()
+            order = np.argsort(keys, kind="stable")
+            self._bands[bands] = (keys[order], order // len(bands))
+        return self._bands[bands]
+
+
+def _microseconds(column: pa.ChunkedArray) -> np.ndarray:
+    return column.cast(pa.int64()).fill_null(_UNDATED).to_numpy()
+
+
+def _ragged(column: pa.ChunkedArray, name: str) -> Ragged:
+    array = column.combine_chunks() if column.num_chunks else pa.array([], pa.binary())
+    width = _WIDTHS[name].itemsize
+    offsets = np.frombuffer(array.buffers()[1], np.int32, len(array) + 1, array.offset * 4).astype(np.int64)
+    data = array.buffers()[2]
+    values = np.frombuffer(data, _WIDTHS[name], (offsets[-1] - offsets[0]) // width, offsets[0]) \
+        if data is not None and offsets[-1] > offsets[0] else np.zeros(0, _WIDTHS[name])
+    if np.any((offsets % width) != 0):
+        raise ValueError(f"dedup index column {name} holds values of the wrong width")
+    return Ragged((offsets - offsets[0]) // width, values.astype(_WIDTHS[name].newbyteorder("=")))
+
+
+def _fixed(column: pa.ChunkedArray, name: str) -> np.ndarray:
+    ragged = _ragged(column, name)
+    lengths = np.diff(ragged.offsets)
+    if len(lengths) and np.any(lengths != lengths[0]):
+        raise ValueError(f"dedup index column {name} holds values of different lengths")
+    return ragged.values
+
+
+def _binary(ragged: Ragged, dtype: np.dtype) -> pa.Array:
+    offsets = (ragged.offsets * dtype.itemsize).astype(np.int32)
+    data = ragged.values.astype(dtype).tobytes()
+    return pa.Array.from_buffers(pa.binary(), len(ragged), [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
 # --- fingerprints ------------------------------------------------------------------------------
 
-def _published_us(doc: DedupInput) -> int | None:
-    if doc.published_at is None:
+def _us(moment: datetime | None, doc_id: str, what: str) -> int | None:
+    if moment is None:
         return None
-    if doc.published_at.tzinfo is None:
-        raise ValueError(f"doc {doc.doc_id!r}: published_at {doc.published_at} has no timezone")
-    return (doc.published_at - _EPOCH) // _MICROSECOND
+    if moment.tzinfo is None:
+        raise ValueError(f"doc {doc_id!r}: {what} {moment} has no timezone")
+    return (moment - _EPOCH) // _MICROSECOND
 
 
-@lru_cache(maxsize=8)
-def _minhash_template(config: DedupConfig) -> MinHash:
-    """Building a MinHash draws its permutations (~0.2 ms); copying a template does not."""
-    return MinHash(
-        num_perm=config.num_perm, seed=config.seed, hashfunc=xxhash.xxh32_intdigest, scheme=_SCHEME
+def fingerprints(docs: list[DedupInput], config: DedupConfig, now: datetime | None = None) -> Fingerprints:
+    """Everything dedup compares about each doc, computed about ``_BATCH_CHARS`` characters at a
+    time (:func:`pipelines.shingles.tokenize_batch`, :func:`pipelines.signatures.minhash_batch`)."""
+    now_us = _us(now or datetime.now(timezone.utc), "-", "now")
+    published = [_us(d.published_at, d.doc_id, "published_at") for d in docs]
+    seen = [_us(d.fetched_at, d.doc_id, "fetched_at") for d in docs]
+    parts = []
+    start = 0
+    while start < len(docs) or not parts:
+        end, chars = start, 0
+        while end < len(docs) and (end == start or chars < _BATCH_CHARS):
+            chars += len(docs[end].text)
+            end += 1
+        tokens = tokenize_batch([doc.text for doc in docs[start:end]])
+        shingles = shingle_hashes(tokens.tokens, config.shingle_size)
+        parts.append((tokens, shingles, minhash_batch(shingles, config.num_perm, config.seed)))
+        start = end
+    return Fingerprints(
+        doc_ids=[d.doc_id for d in docs],
+        published_us=np.array([_UNDATED if p is None else p for p in published], np.int64),
+        seen_us=np.array([now_us if s is None else s for s in seen], np.int64),
+        n_shingles=np.concatenate([np.diff(s.offsets) for _, s, _ in parts]),
+        signatures=np.concatenate([m for _, _, m in parts]),
+        exact=np.concatenate([t.exact for t, _, _ in parts]),
+        names=_ragged_concat([t.names for t, _, _ in parts], np.dtype(np.uint32)),
+        numbers=_ragged_concat([t.numbers for t, _, _ in parts], np.dtype(np.uint32)),
     )
-
-
-def fingerprint(doc: DedupInput, config: DedupConfig) -> Fingerprint:
-    """Everything dedup compares about ``doc``: exact hash, MinHash signature, entity hashes."""
-    normalized = normalize(doc.text)
-    shingle_set = {s.encode() for s in shingles(tokenize(normalized), config.shingle_size)}
-    minhash = _minhash_template(config).copy()
-    minhash.update_batch(shingle_set)
-    entities = entity_fingerprint(doc.text)
-    return Fingerprint(
-        doc_id=doc.doc_id,
-        published_us=_published_us(doc),
-        n_shingles=len(shingle_set),
-        signature=minhash.hashvalues,
-        exact_hash=xxhash.xxh3_128_digest(normalized.encode()),
-        names=_hash_all(entities.names),
-        numbers=_hash_all(entities.numbers),
-    )
-
-
-def _hash_all(strings: frozenset[str]) -> frozenset[int]:
-    return frozenset(xxhash.xxh3_64_intdigest(s.encode()) for s in strings)
-
-
-def _pack_hashes(hashes: frozenset[int]) -> bytes:
-    return np.array(sorted(hashes), _ENTITY_DTYPE).tobytes()
-
-
-def _unpack_hashes(packed: bytes) -> frozenset[int]:
-    return frozenset(np.frombuffer(packed, _ENTITY_DTYPE).tolist())
 
 
 # --- verification ------------------------------------------------------------------------------
 
-def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    """Share of equal MinHash values: the unbiased Jaccard estimate (as ``MinHash.jaccard``)."""
-    return float(np.count_nonzero(a == b)) / len(a)
+def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Share of equal MinHash values per row pair: the unbiased Jaccard estimate (``MinHash.jaccard``)."""
+    return np.count_nonzero(a == b, axis=-1) / a.shape[-1]
 
 
-def estimated_containment(jaccard: float, n_a: int, n_b: int) -> float:
+def estimated_containment(jaccard: np.ndarray, n_a: np.ndarray, n_b: np.ndarray) -> np.ndarray:
     """|A ∩ B| / min(|A|, |B|) from a Jaccard estimate and the set sizes: a copy truncated to 60%
     has Jaccard 0.6 with its source but containment 1.0."""
-    if min(n_a, n_b) == 0:
-        return 0.0
-    return min(1.0, jaccard * (n_a + n_b) / ((1.0 + jaccard) * min(n_a, n_b)))
+    smaller = np.minimum(n_a, n_b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = jaccard * (n_a + n_b) / ((1.0 + jaccard) * smaller)
+    return np.where(smaller > 0, np.minimum(1.0, value), 0.0)
 
 
-def entity_agreement(a: Fingerprint, b: Fingerprint) -> float:
+def entity_agreement(a: tuple[set[int], set[int]], b: tuple[set[int], set[int]]) -> float:
     """Mean over names and numbers of the share of the smaller set found in the other one
     (truncation drops entities, it does not change them). A kind missing on either side is no
     evidence and is left out; with no evidence at all the answer is 1.0.
@@ -286,31 +363,115 @@ def entity_agreement(a: Fingerprint, b: Fingerprint) -> float:
     capitalised boilerplate (months, titles, home city) yet almost none of its numbers: pooled,
     the boilerplate can outvote the numbers.
     """
-    pairs = ((a.names, b.names), (a.numbers, b.numbers))
-    shares = [len(x & y) / min(len(x), len(y)) for x, y in pairs if x and y]
+    shares = [len(x & y) / min(len(x), len(y)) for x, y in zip(a, b) if x and y]
     return sum(shares) / len(shares) if shares else 1.0
 
 
-def is_duplicate(a: Fingerprint, b: Fingerprint, config: DedupConfig) -> bool:
-    """The verification an LSH candidate pair must pass before it links two documents."""
-    jaccard = estimated_jaccard(a.signature, b.signature)
-    similar = jaccard >= config.min_jaccard or (
-        estimated_containment(jaccard, a.n_shingles, b.n_shingles) >= config.min_containment
-    )
-    return similar and entity_agreement(a, b) >= config.min_entity_agreement
+class _Nodes:
+    """Index rows (0 .. n_earlier-1) followed by the new documents, without copying the index."""
+
+    def __init__(self, index: DedupIndex, new: Fingerprints) -> None:
+        self.earlier, self.new, self.n_earlier = index.fingerprints, new, len(index)
+        self._entities: dict[int, tuple[set[int], set[int]]] = {}
+
+    def column(self, name: str, nodes: np.ndarray) -> np.ndarray:
+        earlier, new = getattr(self.earlier, name), getattr(self.new, name)
+        is_new = nodes >= self.n_earlier
+        out = np.empty((len(nodes), *new.shape[1:]), new.dtype)
+        if len(self.earlier):
+            out[~is_new] = earlier[nodes[~is_new]]
+        out[is_new] = new[nodes[is_new] - self.n_earlier]
+        return out
+
+    def entities(self, node: int) -> tuple[set[int], set[int]]:
+        if node not in self._entities:
+            fp, row = (self.new, node - self.n_earlier) if node >= self.n_earlier else (self.earlier, node)
+            self._entities[node] = (set(fp.names.row(row).tolist()), set(fp.numbers.row(row).tolist()))
+        return self._entities[node]
+
+    def doc_id(self, node: int) -> str:
+        return self.new.doc_ids[node - self.n_earlier] if node >= self.n_earlier else self.earlier.doc_ids[node]
+
+
+# --- candidates --------------------------------------------------------------------------------
+
+def _exact_leaders(nodes: _Nodes, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(leader per new doc, node ids of all LSH participants). A new doc with the same exact key
+    as an earlier node is linked to the first such node and skips LSH: they are identical."""
+    ids = np.concatenate((np.flatnonzero(active), nodes.n_earlier + np.arange(len(nodes.new))))
+    keys = nodes.column("exact", ids)
+    order = np.argsort(keys, kind="stable")
+    first = np.ones(len(ids), bool)
+    first[1:] = keys[order][1:] != keys[order][:-1]
+    leader_sorted = ids[order][np.maximum.accumulate(np.where(first, np.arange(len(ids)), 0))]
+    leader = np.empty(len(ids), np.int64)
+    leader[order] = leader_sorted
+    participants = ids[(leader == ids) & (nodes.column("n_shingles", ids) > 0)]
+    return leader[-len(nodes.new):] if len(nodes.new) else leader[:0], participants
+
+
+def _pairs_within_runs(sorted_keys: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of owners whose keys are equal (keys sorted)."""
+    n = len(sorted_keys)
+    run_end = np.empty(n, np.int64)
+    boundary = np.flatnonzero(np.diff(sorted_keys)) + 1
+    ends = np.append(boundary, n)
+    run_end[:] = np.repeat(ends, np.diff(np.concatenate(([0], ends))))
+    count = run_end - np.arange(n) - 1
+    left = np.repeat(np.arange(n), count)
+    right = left + 1 + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))
+    return owners[left], owners[right]
+
+
+def _candidates(index: DedupIndex, nodes: _Nodes, participants: np.ndarray, config: DedupConfig) -> np.ndarray:
+    """Distinct LSH candidate pairs (smaller node, larger node), at least one of them new, as an
+    (n, 2) array sorted by the pair: datasketch's buckets, computed as sorted band-key joins."""
+    bands = lsh_bands(config.threshold, config.num_perm)
+    new = participants[participants >= nodes.n_earlier]
+    keys = band_keys(nodes.new.signatures[new - nodes.n_earlier], bands).ravel()
+    owners = np.repeat(new, len(bands))
+    order = np.argsort(keys, kind="stable")
+    a, b = _pairs_within_runs(keys[order], owners[order])
+    pairs = [np.stack((a, b), 1)]
+    if len(index):
+        table, rows = index.band_table(bands)
+        lo, hi = np.searchsorted(table, keys, "left"), np.searchsorted(table, keys, "right")
+        count = hi - lo
+        earlier = rows[np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())]
+        pairs.append(np.stack((earlier, np.repeat(owners, count)), 1))
+    pairs = np.concatenate(pairs)
+    is_participant = np.zeros(nodes.n_earlier + len(nodes.new), bool)
+    is_participant[participants] = True
+    pairs = np.sort(pairs[is_participant[pairs[:, 0]] & is_participant[pairs[:, 1]]], axis=1)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    return np.unique(pairs, axis=0) if len(pairs) else pairs.reshape(0, 2)
+
+
+def _similar(nodes: _Nodes, pairs: np.ndarray, config: DedupConfig) -> np.ndarray:
+    """The candidate pairs whose estimated Jaccard or containment passes (vectorised)."""
+    keep = np.zeros(len(pairs), bool)
+    for start in range(0, len(pairs), _PAIR_CHUNK):
+        a, b = pairs[start : start + _PAIR_CHUNK, 0], pairs[start : start + _PAIR_CHUNK, 1]
+        jaccard = estimated_jaccard(nodes.column("signatures", a), nodes.column("signatures", b))
+        containment = estimated_containment(jaccard, nodes.column("n_shingles", a), nodes.column("n_shingles", b))
+        keep[start : start + _PAIR_CHUNK] = (jaccard >= config.min_jaccard) | (containment >= config.min_containment)
+    return pairs[keep]
 
 
 # --- clustering --------------------------------------------------------------------------------
 
 class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
 
     def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
+        parent = self.parent
+        root = i
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while i != root:
+            parent[i], i = root, parent[i]
+        return root
 
     def union(self, i: int, j: int) -> None:
         ri, rj = self.find(i), self.find(j)
@@ -318,69 +479,70 @@ class _UnionFind:
             self.parent[max(ri, rj)] = min(ri, rj)
 
 
-def _keep_key(fp: Fingerprint, rules: tuple[str, ...]) -> tuple:
-    """Sort key: the representative is the smallest. Undated documents rank after dated ones."""
-    key: list = []
-    for rule in rules:
-        if rule == "earliest_published":
-            key += [fp.published_us is None, fp.published_us or 0]
-        elif rule == "longest":
-            key.append(-fp.n_shingles)  # distinct shingles: the content measure dedup already has
-        else:
-            key.append(fp.doc_id)
-    return (*key, fp.doc_id)
-
-
-def lsh_index(
-    fingerprints: dict[int, Fingerprint], config: DedupConfig
-) -> tuple[MinHashLSH, dict[int, LeanMinHash]]:
-    """A ``MinHashLSH`` over the fingerprints (keyed as given) and the sketches to query it with."""
-    lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm)
-    sketches = {}
-    for key, fp in fingerprints.items():
-        sketches[key] = LeanMinHash(seed=config.seed, hashvalues=fp.signature, scheme=_SCHEME)
-        lsh.insert(key, sketches[key], check_duplication=False)
-    return lsh, sketches
-
-
-def _link(nodes: list[Fingerprint], n_earlier: int, config: DedupConfig) -> _UnionFind:
+def _link(index: DedupIndex, nodes: _Nodes, active: np.ndarray, config: DedupConfig) -> _UnionFind:
     """Union-find over exact matches and verified LSH candidates involving a new document.
 
-    Only one document per exact hash (its first node) goes through LSH: the others are identical
-    to it. Pairs of earlier documents are never re-examined: their clusters are settled.
+    The entity check (the only per-pair Python work) runs only for similar pairs whose ends are
+    not yet connected: it cannot change a component they already share. Pairs of earlier
+    documents are never re-examined: their clusters are settled.
     """
-    links = _UnionFind(len(nodes))
-    leader_of: dict[bytes, int] = {}
-    leaders = []
-    for i, fp in enumerate(nodes):
-        leader = leader_of.setdefault(fp.exact_hash, i)
-        if leader != i:
-            links.union(leader, i)
-        elif fp.n_shingles:
-            leaders.append(i)
-    lsh, sketches = lsh_index({i: nodes[i] for i in leaders}, config)
-    for i in leaders:
-        if i < n_earlier:
-            continue
-        for j in sorted(lsh.query(sketches[i])):
-            # A pair of new leaders is seen from both sides; examine it once, from the smaller.
-            if j != i and (j < n_earlier or j > i) and is_duplicate(nodes[i], nodes[j], config):
-                links.union(i, j)
+    links = _UnionFind()
+    leaders, participants = _exact_leaders(nodes, active)
+    for new, leader in zip(range(nodes.n_earlier, nodes.n_earlier + len(nodes.new)), leaders.tolist()):
+        if leader != new:
+            links.union(leader, new)
+    for i, j in _similar(nodes, _candidates(index, nodes, participants, config), config).tolist():
+        if links.find(i) != links.find(j) and (
+            entity_agreement(nodes.entities(i), nodes.entities(j)) >= config.min_entity_agreement
+        ):
+            links.union(i, j)
     return links
 
 
+def _keep_key(nodes: _Nodes, node: int, rules: tuple[str, ...]) -> tuple:
+    """Sort key: the representative is the smallest. Undated documents rank after dated ones."""
+    fp, row = (nodes.new, node - nodes.n_earlier) if node >= nodes.n_earlier else (nodes.earlier, node)
+    key: list = []
+    for rule in rules:
+        if rule == "earliest_published":
+            key.append(int(fp.published_us[row]))
+        elif rule == "longest":
+            key.append(-int(fp.n_shingles[row]))  # shingles: the content measure dedup already has
+        else:
+            key.append(fp.doc_ids[row])
+    return (*key, fp.doc_ids[row])
+
+
 def deduplicate(
-    docs: list[DedupInput], index: DedupIndex, config: DedupConfig = DedupConfig()
+    docs: list[DedupInput], index: DedupIndex, config: DedupConfig = DedupConfig(), now: datetime | None = None
 ) -> tuple[list[DedupOutcome], pa.Table]:
     """Cluster ``docs`` among themselves and against ``index``; return one outcome per doc (in
-    input order) and the index rows to persist for them (:data:`INDEX_SCHEMA`, same order)."""
+    input order) and the index rows to persist for them (:data:`INDEX_SCHEMA`, same order).
+
+    ``now`` (default: the current time) anchors ``config.retention_days``: earlier documents
+    dated before ``now - retention_days`` are not matched (they stay in their clusters).
+    """
     _check_inputs(docs, index, config)
-    new = sorted((fingerprint(doc, config) for doc in docs), key=lambda fp: fp.doc_id)
-    nodes = index.fingerprints + new
-    by_id = _outcomes(nodes, _link(nodes, len(index), config), index, config)
-    outcomes = [by_id[doc.doc_id] for doc in docs]
-    fingerprints = {fp.doc_id: fp for fp in new}
-    return outcomes, _index_table([fingerprints[doc.doc_id] for doc in docs], outcomes, config)
+    now = now or datetime.now(timezone.utc)
+    in_order = fingerprints(docs, config, now)
+    by_id = sorted(range(len(docs)), key=lambda i: docs[i].doc_id)
+    nodes = _Nodes(index, in_order.take(np.array(by_id, np.int64)))
+    active = _active(index, config, now)
+    outcomes = _outcomes(nodes, _link(index, nodes, active, config), index, config)
+    position = {doc_id: i for i, doc_id in enumerate(nodes.new.doc_ids)}
+    result = [outcomes[position[doc.doc_id]] for doc in docs]
+    return result, _index_table(in_order, result, config)
+
+
+def _active(index: DedupIndex, config: DedupConfig, now: datetime) -> np.ndarray:
+    """Which earlier rows may still be matched under the retention window."""
+    if not config.retention_days:
+        return np.ones(len(index), bool)
+    cutoff = _us(now - timedelta(days=config.retention_days), "-", "now")
+    fp = index.fingerprints
+    dates = fp.seen_us if config.retention_by == "seen" else np.where(
+        fp.published_us == _UNDATED, fp.seen_us, fp.published_us)
+    return dates >= cutoff
 
 
 def _check_inputs(docs: list[DedupInput], index: DedupIndex, config: DedupConfig) -> None:
@@ -398,58 +560,65 @@ def _check_inputs(docs: list[DedupInput], index: DedupIndex, config: DedupConfig
         seen.add(doc.doc_id)
 
 
-def _outcomes(
-    nodes: list[Fingerprint], links: _UnionFind, index: DedupIndex, config: DedupConfig
-) -> dict[str, DedupOutcome]:
-    """One outcome per new node (``nodes[len(index):]``): pick each cluster's representative."""
-    n_earlier = len(index)
+def _outcomes(nodes: _Nodes, links: _UnionFind, index: DedupIndex, config: DedupConfig) -> list[DedupOutcome]:
+    """One outcome per new node, in node order: pick each cluster's representative."""
+    n_earlier = nodes.n_earlier
+    new = range(n_earlier, n_earlier + len(nodes.new))
+    root_of = [links.find(i) for i in new]
     clusters: dict[int, list[int]] = {}
-    for i in range(n_earlier, len(nodes)):
-        clusters.setdefault(links.find(i), []).append(i)
+    for i, root in zip(new, root_of):
+        clusters.setdefault(root, []).append(i)
     earlier_reps: dict[int, set[int]] = {}  # root -> kept rows of the earlier clusters it reaches
-    for i in range(n_earlier):
+    for i in [i for i in links.parent if i < n_earlier] + [r for r in clusters if r < n_earlier]:
         root = links.find(i)
         if root in clusters:
-            earlier_reps.setdefault(root, set()).add(index.representative[index.cluster_ids[i]])
-    by_id: dict[str, DedupOutcome] = {}
+            earlier_reps.setdefault(root, set()).add(int(index.representative[index.cluster_of[i]]))
+    rep_of: dict[int, int] = {}
+    cluster_of: dict[int, str] = {}
     for root, members in clusters.items():
         if root in earlier_reps:  # published before: its representative stays, every new doc drops
-            rep = min(earlier_reps[root], key=lambda i: _keep_key(nodes[i], config.keep))
-            cluster_id, dropped = index.cluster_ids[rep], members
+            rep = min(earlier_reps[root], key=lambda i: _keep_key(nodes, i, config.keep))
+            cluster_id = index.cluster_ids[index.cluster_of[rep]]
         else:
-            rep = min(members, key=lambda i: _keep_key(nodes[i], config.keep))
-            cluster_id, dropped = nodes[rep].doc_id, [i for i in members if i != rep]
-            by_id[cluster_id] = DedupOutcome(nodes[rep].doc_id, cluster_id, True, None, None, None)
-        for i in dropped:
-            exact = nodes[i].exact_hash == nodes[rep].exact_hash
-            by_id[nodes[i].doc_id] = DedupOutcome(
-                doc_id=nodes[i].doc_id,
-                cluster_id=cluster_id,
-                kept=False,
-                duplicate_of=nodes[rep].doc_id,
-                similarity=1.0 if exact else estimated_jaccard(nodes[i].signature, nodes[rep].signature),
-                match="exact" if exact else "near",
-            )
-    return by_id
+            rep = min(members, key=lambda i: _keep_key(nodes, i, config.keep))
+            cluster_id = nodes.doc_id(rep)
+        for i in members:
+            rep_of[i], cluster_of[i] = rep, cluster_id
+    dropped = np.array([i for i in new if rep_of[i] != i], np.int64)
+    reps = np.array([rep_of[i] for i in dropped.tolist()], np.int64)
+    exact = nodes.column("exact", dropped) == nodes.column("exact", reps)
+    jaccard = estimated_jaccard(nodes.column("signatures", dropped), nodes.column("signatures", reps))
+    similarity = dict(zip(dropped.tolist(), np.where(exact, 1.0, jaccard).tolist()))
+    is_exact = dict(zip(dropped.tolist(), exact.tolist()))
+    outcomes = []
+    for i in new:
+        doc_id = nodes.doc_id(i)
+        if rep_of[i] == i:
+            outcomes.append(DedupOutcome(doc_id, cluster_of[i], True, None, None, None))
+        else:
+            outcomes.append(DedupOutcome(doc_id, cluster_of[i], False, nodes.doc_id(rep_of[i]), similarity[i],
+                                         "exact" if is_exact[i] else "near"))
+    return outcomes
 
 
-def _index_table(
-    fingerprints: list[Fingerprint], outcomes: list[DedupOutcome], config: DedupConfig
-) -> pa.Table:
+def _index_table(fp: Fingerprints, outcomes: list[DedupOutcome], config: DedupConfig) -> pa.Table:
+    n = len(fp)
+    timestamp = INDEX_SCHEMA.field("published_at").type
+    published = pa.array(fp.published_us, pa.int64(), mask=fp.published_us == _UNDATED).cast(timestamp)
     return pa.table(
         {
-            "doc_id": [fp.doc_id for fp in fingerprints],
+            "doc_id": pa.array(fp.doc_ids, pa.string()),
             "cluster_id": [o.cluster_id for o in outcomes],
             "kept": [o.kept for o in outcomes],
-            "published_at": pa.array([fp.published_us for fp in fingerprints], pa.int64()).cast(
-                INDEX_SCHEMA.field("published_at").type
-            ),
-            "n_shingles": [fp.n_shingles for fp in fingerprints],
-            "signature": [fp.signature.astype(_SIGNATURE_DTYPE).tobytes() for fp in fingerprints],
-            "exact_hash": [fp.exact_hash for fp in fingerprints],
-            "name_hashes": [_pack_hashes(fp.names) for fp in fingerprints],
-            "number_hashes": [_pack_hashes(fp.numbers) for fp in fingerprints],
-            "sketch": [config.sketch] * len(fingerprints),
+            "published_at": published,
+            "seen_at": pa.array(fp.seen_us, pa.int64()).cast(timestamp),
+            "n_shingles": pa.array(fp.n_shingles, pa.int64()),
+            "signature": _binary(Ragged(np.arange(n + 1, dtype=np.int64) * fp.signatures.shape[1],
+                                        fp.signatures.ravel()), _WIDTHS["signature"]),
+            "exact_hash": _binary(Ragged(np.arange(n + 1, dtype=np.int64), fp.exact), _WIDTHS["exact_hash"]),
+            "name_hashes": _binary(fp.names, _WIDTHS["name_hashes"]),
+            "number_hashes": _binary(fp.numbers, _WIDTHS["number_hashes"]),
+            "sketch": pa.array([config.sketch] * n, pa.string()),
         },
         schema=INDEX_SCHEMA,
     )

@@ -166,7 +166,7 @@ def _run(paths, extra_pages, out, config, state, writer, on_page) -> dict[str, A
 
     t0 = time.perf_counter()
     outcomes, index_rows = deduplicate(
-        [DedupInput(d["doc_id"], d["text"], d["published_at"]) for d in state.docs], index, config.dedup
+        [DedupInput(d["doc_id"], d["text"], d["published_at"], d["fetched_at"]) for d in state.docs], index, config.dedup
     )
     state.timings["dedup_s"] = time.perf_counter() - t0
 
