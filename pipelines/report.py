@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from output.card import write_text
+from output.store import write_text
 from pipelines.stats import stats
 
 REPORT = "report.html"
