@@ -86,14 +86,19 @@ def test_report_is_one_self_contained_file(page, corpus):
     assert "http_error" in html and "cookie_banner" in html
 
 
-def test_every_chart_draws_in_headless_chromium(page, tmp_path):
-    probe = tmp_path / "probe.html"
+def assert_every_chart_draws(page: Path, tmp_dir: Path, charts: int = CHARTS) -> None:
+    """Open the report in headless Chromium: ``charts`` charts, each with data marks and painted data colour."""
+    probe = tmp_dir / "probe.html"
     probe.write_text(page.read_text(encoding="utf-8").replace("</body>", INK_PROBE + "</body>"), encoding="utf-8")
     dom = chromium("--virtual-time-budget=5000", "--dump-dom", probe.as_uri())
-    charts = inked(dom)
-    assert len(charts) == CHARTS, dom[:2000]
-    for marks, ink in charts:
-        assert marks > 0 and ink.isdigit() and int(ink) >= 50, charts
+    drawn = inked(dom)
+    assert len(drawn) == charts, dom[:2000]
+    for marks, ink in drawn:
+        assert marks > 0 and ink.isdigit() and int(ink) >= 50, drawn
+
+
+def test_every_chart_draws_in_headless_chromium(page, tmp_path):
+    assert_every_chart_draws(page, tmp_path)
 
 
 def test_screenshot_is_not_blank(page, tmp_path):
