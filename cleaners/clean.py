@@ -25,10 +25,15 @@ def clean_page(
     which take the title from the page. `title_hint` (e.g. a feed's title) wins over both: a
     page's own <title> often carries the site name. A stacked page gives one doc per article
     (the hint and the page's authors and date go to the first), each with its wire source and
-    language. Articles shorter than config.min_article_chars are not returned: their text and
-    removals are recorded on the article before them (or after, if none is before) as removals,
-    so nothing the page held goes unaccounted. Empty, blank or oversized bodies give []; odd
-    characters are normalised away, never raised on.
+    language. Empty, blank or oversized bodies give []; odd characters are normalised away,
+    never raised on.
+
+    Short texts: config.min_article_chars only applies to the pieces of a SPLIT page. A piece
+    shorter than that is a fragment, not an article: its text and removals are recorded on the
+    article before it (or after, if none is before) as removals, so nothing the page held goes
+    unaccounted. A page that is one article keeps its text however short (a poem, a brief, a
+    gallery with two captions), as long as something is left after the rules; when every piece of
+    a split page is short, the longest is the page's article.
     """
     if kind not in ("html", "text"):
         raise ValueError(f"kind must be 'html' or 'text', not {kind!r}")
@@ -57,9 +62,10 @@ def clean_page(
             wire_source=detect_wire(result.lines, result.removals),
         ))
     if docs:
-        docs[0].authors, docs[0].published_at = authors, published_at
         docs[0].removals[:0] = page_removals
     kept = _drop_short(docs, config.min_article_chars)
+    if kept:  # the page's byline and date belong to its first article, even when a fragment led
+        kept[0].authors, kept[0].published_at = authors, published_at
     for part, doc in enumerate(kept):
         doc.part = part
         if config.detect_language:
@@ -68,11 +74,18 @@ def clean_page(
 
 
 def _drop_short(docs: list[CleanDoc], min_chars: int) -> list[CleanDoc]:
-    """Keep the docs of at least min_chars; record each shorter one on its neighbour."""
+    """Keep the docs of at least min_chars (or, when none is, the longest non-empty one); record
+    each other one on its neighbour. A page's only doc is kept when it is not empty."""
+    if len(docs) == 1:
+        min_chars = 1
+    long = [len(doc.text) >= min_chars for doc in docs]
+    if docs and not any(long):
+        longest = max(range(len(docs)), key=lambda i: len(docs[i].text))
+        long[longest] = bool(docs[longest].text)
     kept: list[CleanDoc] = []
     orphans: list[Removal] = []  # from short pieces before the first kept doc
-    for doc in docs:
-        if len(doc.text) >= min_chars:
+    for doc, keep in zip(docs, long):
+        if keep:
             doc.removals[:0] = orphans
             orphans = []
             kept.append(doc)

@@ -10,5 +10,5 @@ class CleanConfig:
     text_rules: bool = True  # apply the named text rules after extraction / to plain text
     split_stacked: bool = True  # a page that stacks several articles becomes one document each
     detect_language: bool = True  # py3langid on the clean text (trafilatura reports none)
-    min_article_chars: int = 120  # shorter articles (e.g. split fragments) are not documents
+    min_article_chars: int = 120  # shorter pieces of a split page are fragments, not documents
     max_body_chars: int = 5_000_000  # larger bodies are refused with reason "too_large"

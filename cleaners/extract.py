@@ -7,6 +7,7 @@ tree then goes to trafilatura, which copies it once more for its own cleaning.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from htmldate import find_date
-from lxml.etree import LxmlError
+from lxml.etree import LxmlError, XPath
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction, load_html
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_sitename, extract_title
@@ -30,6 +31,17 @@ DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 # extensive search: on the devset that search costs ~6 ms a page (a third of trafilatura's own
 # extraction time) and its extra finds are mostly guesses, e.g. January 1st of a copyright year.
 EXTENSIVE_DATE_SEARCH = False
+# A publication moment the page states with its time of day: htmldate's pick is often the day
+# only, or another date of the page (on ~1 in 4 devset pages that state one). When the markup
+# states one, it is taken as is and htmldate is not asked (which also saves its cost).
+_STATED_TIME = XPath(
+    "//meta[@property='article:published_time' or @name='article:published_time'"
+    " or @itemprop='datePublished' or @property='og:published_time']/@content"
+    " | //script[@type='application/ld+json'][contains(., 'datePublished')]/text()",
+    smart_strings=False,
+)
+_JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
+_HAS_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
 @dataclass(slots=True)
@@ -82,10 +94,32 @@ def read_metadata(tree: HtmlElement, url: str | None) -> Document:
         metadata = extract_meta_json(tree, metadata)
     metadata.title = metadata.title or extract_title(tree)
     metadata.sitename = (metadata.sitename or extract_sitename(tree) or "").lstrip("@") or None
-    date_params = set_date_params(EXTENSIVE_DATE_SEARCH) | {"outputformat": DATE_FORMAT}
-    metadata.date = find_date(tree, url=url, **date_params)
+    stated = stated_published_time(tree)
+    if stated is not None:
+        metadata.date = stated.isoformat()
+    else:
+        date_params = set_date_params(EXTENSIVE_DATE_SEARCH) | {"outputformat": DATE_FORMAT}
+        metadata.date = find_date(tree, url=url, **date_params)
     metadata.clean_and_trim()
     return metadata
+
+
+def stated_published_time(tree: HtmlElement) -> datetime | None:
+    """The first publication moment with a time of day that the page's markup states
+    (article:published_time and kin, JSON-LD datePublished), as written (offset kept)."""
+    for value in _STATED_TIME(tree):
+        candidates = _JSON_LD_PUBLISHED.findall(value) if value.lstrip().startswith(("{", "[")) else [value]
+        for candidate in candidates:
+            candidate = candidate.strip()
+            if not _HAS_TIME.match(candidate):
+                continue
+            try:
+                moment = datetime.fromisoformat(candidate)
+            except ValueError:
+                continue
+            if 1990 <= moment.year <= 2100:
+                return moment
+    return None
 
 
 def _host(url: str | None) -> str | None:

@@ -264,7 +264,11 @@ def _mark_counters(a: _Article) -> None:
     number_lines = {i for i, _ in numbers}
     for k, (i, v) in enumerate(numbers):
         listed = (k > 0 and numbers[k - 1][1] == v - 1) or (k + 1 < len(numbers) and numbers[k + 1][1] == v + 1)
-        if listed:
+        # Quantities and their items ("1" / "cup brown sugar" / "2" / "eggs"): numbers every other
+        # line, with a short line between, are a list. A gallery puts alt text and a caption
+        # between two counters.
+        paired = (i - 2 in number_lines and not a.body[i - 1]) or (i + 2 in number_lines and not a.body[i + 1])
+        if listed or paired:
             continue
         a.mark(i, "image_counter")
         if values[v] < 2 or i == 0 or i + 1 >= a.end or {i - 1, i + 1} & number_lines:
@@ -312,7 +316,8 @@ def _mark_head(a: _Article, first: int, title: str | None) -> str | None:
 
     Masthead fragments (logo alt text, a section name) stand above the article's first line of
     its own: once a kept line starts the article (a headline, a dek, a subhead), later short
-    lines are its subheads and list items, not the page's masthead.
+    lines are its subheads and list items, not the page's masthead. Two words right above the
+    first paragraph are its subhead ("Early years"); one word there is still a section name.
     """
     keys = _title_keys(title) if title else set()
     started = False
@@ -323,7 +328,7 @@ def _mark_head(a: _Article, first: int, title: str | None) -> str | None:
             a.mark(i, "title")
         elif keys and len(line) <= 2 * len(title or "") + 40 and _title_keys(line) & keys:
             a.mark(i, "title_repeat")
-        elif not started and _is_fragment(line):
+        elif not started and _is_fragment(line) and not (i == first - 1 and word_count(line) == 2):
             a.mark(i, "masthead")
         else:
             started = True

@@ -233,3 +233,23 @@ def test_language_english_and_german() -> None:
 def test_language_of_short_text_is_unknown() -> None:
     assert detect_language("Hallo Welt") is None
     assert detect_language("") is None
+
+
+@pytest.mark.parametrize("stated", [
+    '<meta property="article:published_time" content="2024-03-05T23:30:00-05:00">',
+    '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Harbour bridge reopens",'
+    ' "datePublished": "2024-03-05T23:30:00-05:00", "dateModified": "2024-03-07T08:00:00Z"}</script>',
+    '<meta itemprop="datePublished" content="2024-03-06T04:30:00Z">',
+])
+def test_stated_publication_time_and_zone_are_kept(stated: str) -> None:
+    """Same-day copies are ordered by time: the stated moment wins over a day-only date (here the
+    URL's, a day earlier in the page's zone) and keeps its offset, converted to UTC."""
+    html = ARTICLE_HTML.replace('<meta property="article:published_time" content="2024-03-05T14:30:00+01:00">', stated)
+    page = extract_html(html, url="https://gazette.example/2024/03/05/bridge")
+    assert page.published_at == datetime(2024, 3, 6, 4, 30, tzinfo=UTC)
+
+
+def test_a_stated_date_without_time_falls_back_to_the_date_search() -> None:
+    html = ARTICLE_HTML.replace("2024-03-05T14:30:00+01:00", "2024-03-05").replace(
+        "</head>", '<script type="application/ld+json">{"datePublished": "not a date"}</script></head>')
+    assert extract_html(html).published_at == datetime(2024, 3, 5, tzinfo=UTC)

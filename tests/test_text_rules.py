@@ -203,6 +203,9 @@ CASES = [
     stays("masthead", TITLE, "Water levels rose again overnight in the north of the valley", "Timeline", P1, P2,
           snippet="Timeline"),
     stays("masthead", TITLE, "Dear readers,", P1, P2, snippet="Dear readers,"),
+    # Two words right above the first paragraph are its subhead; one word there is a section name.
+    stays("masthead", "Early years", P1, P2, snippet="Early years", title=TITLE),
+    furniture("masthead", "Politics", P1, P2, snippet="Politics", title=TITLE),
     # Chinese, Japanese and Korean are not written with spaces: a short line is a whole phrase.
     stays("masthead", TITLE, "洪水警報が続く", P1, P2, snippet="洪水警報が続く"),
     furniture("image_counter", TITLE, "0", "133", *ARTICLE, snippet="133"),
@@ -210,6 +213,8 @@ CASES = [
     stays("image_counter", TITLE, P1, "Residents should:", "1", "Move valuables upstairs", "2", "Switch off the power", "3",
           "Leave early", P2, snippet="2"),
     furniture("image_alt", *GALLERY, snippet="Volunteers carrying sandbags."),
+    # Quantities on lines of their own, every other line, are a list (a recipe), not a gallery.
+    stays("image_alt", TITLE, P1, "1", "cup of flour", "1", "egg", "1", "pinch of salt", P2, snippet="egg"),
     # A one-off counter (a share count) takes nothing with it.
     stays("image_alt", TITLE, P1, "7", P2, P3, snippet=P1),
     furniture("image_caption", *GALLERY, snippet="Volunteers worked through the night"),
@@ -312,7 +317,24 @@ def test_short_fragment_recorded_on_neighbour() -> None:
     assert len(docs) == 1 and docs[0].title == TITLE
     assert Removal("short_fragment", short) in docs[0].removals
     assert not any(r.rule == "short_fragment" for r in clean_page("\n".join((TITLE, *ARTICLE)), "text", config=CONFIG)[0].removals)
-    assert clean_page("\n".join((TITLE, short)), "text", config=CONFIG) == []
+
+
+def test_a_single_short_article_is_kept() -> None:
+    """min_article_chars sorts the pieces of a split page; a page that is one article keeps its
+    text however short, and only a page left empty by the rules gives no document."""
+    short = "The river authority said the levels fell by a metre overnight in the valley."
+    docs = clean_page("\n".join((TITLE, short)), "text", config=CONFIG)
+    assert [(d.title, d.text, d.part) for d in docs] == [(TITLE, short, 0)]
+    assert clean_page("\n".join((TITLE, "Share this article", "- Advertisement -")), "text", config=CONFIG) == []
+
+
+def test_a_split_page_of_short_pieces_keeps_the_longest() -> None:
+    shorter = "The river authority said the levels fell overnight in the valley today."
+    longer = "The river authority said the levels fell by a metre overnight in the valley and the lower town."
+    page = "\n".join((TITLE, shorter, "Source link", "Levels fall in the valley", longer, "Source link"))
+    docs = clean_page(page, "text", config=CONFIG)
+    assert [d.text for d in docs] == [longer]
+    assert Removal("short_fragment", shorter) in docs[0].removals
 
 
 @pytest.mark.parametrize("body", [
@@ -321,7 +343,7 @@ def test_short_fragment_recorded_on_neighbour() -> None:
 ])
 def test_odd_input_never_raises(body: str) -> None:
     docs = clean_page(body, "text", config=CONFIG)
-    assert all(len(d.text) >= CONFIG.min_article_chars for d in docs)
+    assert len(docs) <= 1 and all(d.text.strip() for d in docs)
 
 
 def test_control_characters_are_normalised_away() -> None:
