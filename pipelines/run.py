@@ -261,8 +261,10 @@ def _domain(doc: dict[str, Any]) -> str | None:
 def _learned_furniture(state: RunState, table: FurnitureTable, min_chars: int) -> list[dict[str, Any]]:
     """Learn from this run's pages, then drop each domain's furniture paragraphs from its documents.
 
-    A document left shorter than an article (``min_chars``) held nothing but furniture: it
-    becomes an ``only_furniture`` error record instead, and is returned for the health figures.
+    A document that learned furniture cut below an article's length (``min_chars``) held
+    nothing but furniture: it becomes an ``only_furniture`` error record instead, and is
+    returned for the health figures. A short article learned furniture did not touch stays
+    (the cleaners keep short one-article pages).
     """
     pages: dict[str, Page] = {}
     for doc in state.docs:
@@ -286,7 +288,7 @@ def _learned_furniture(state: RunState, table: FurnitureTable, min_chars: int) -
             totals = Counter({r["rule"]: r["chars"] for r in doc["removals"]}) + Counter({RULE: chars})
             doc.update(text=text, text_chars=len(text), chars_removed=doc["chars_removed"] + chars,
                        removals=[{"rule": rule, "chars": n} for rule, n in sorted(totals.items())])
-        if len(text) >= min_chars:
+        if not removals or len(text) >= min_chars:
             kept.append(doc)
             continue
         emptied.append(doc)
