@@ -6,12 +6,20 @@
 2. The persistent index: generated signatures for 10k, 100k and 1M earlier documents, written as
    one state table (Parquet), then read back (``DedupIndex.from_tables``), its LSH band table built,
    and 1,000 new documents deduplicated against it: seconds for each step and bytes per document.
+3. ``--redis`` (a throwaway ``redis-server`` on loopback, or ``--redis-url``): the shared index.
+   Insert+query rate of the Redis stage (candidates, verification, clustering, commit; fingerprints
+   precomputed) and end to end, in batches; two processes ingesting halves concurrently (wall rate,
+   and whether the clusters equal one process's); Redis ``used_memory`` per indexed document on the
+   corpus and on random signatures (every bucket a singleton: the worst case), per million docs.
 """
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,7 +28,8 @@ import pyarrow.parquet as pq
 
 from benchmarks.corpusgen import make_corpus
 from benchmarks.dedup_quality import ACCEPTANCE_TIERS, run_baseline, score
-from pipelines.dedup import DedupConfig, DedupIndex, DedupInput, DedupOutcome, Fingerprints, _index_table, deduplicate
+from pipelines.dedup import (DedupConfig, DedupIndex, DedupInput, DedupOutcome, Fingerprints, _deduplicate_shared,
+                             _index_table, deduplicate, fingerprints, seed_shared_index)
 from pipelines.shingles import Ragged
 from pipelines.signatures import lsh_bands
 
@@ -86,12 +95,155 @@ def persistent_index(n: int, new_docs: list[DedupInput], folder: Path) -> None:
           f"1,000 new docs against it {query:5.2f} s, {path.stat().st_size / n:,.0f} bytes/doc on disk")
 
 
+NOW = datetime(2026, 11, 22, tzinfo=timezone.utc)
+
+
+def corpus_docs(n_docs: int, seed: int) -> list[DedupInput]:
+    return [DedupInput(d.doc_id, d.text, d.published_at) for d in make_corpus(n_docs // 6 + 1, 5, seed)[:n_docs]]
+
+
+def ingest_part(url: str, basename: str, n_docs: int, seed: int, part: int, parts: int, batch: int,
+                start_at: float) -> tuple[list[DedupOutcome], float, float]:
+    """One crawler: ingest every ``parts``-th document (from ``part``) of the corpus into the shared
+    index, ``batch`` at a time, from wall time ``start_at`` on; returns the outcomes and when it
+    started and ended. Module level so that a spawned process can run it."""
+    docs = corpus_docs(n_docs, seed)[part::parts]
+    config = DedupConfig(redis_url=url, redis_basename=basename)
+    deduplicate([], DedupIndex.empty(), config)  # connect and load scripts before the clock starts
+    time.sleep(max(0.0, start_at - time.time()))
+    began = time.time()
+    outcomes: list[DedupOutcome] = []
+    for start in range(0, len(docs), batch):
+        outcomes.extend(deduplicate(docs[start : start + batch], DedupIndex.empty(), config, now=NOW)[0])
+    return outcomes, began, time.time()
+
+
+def concurrent_ingest(url: str, basename: str, n_docs: int, seed: int, batch: int,
+                      parts: int = 2) -> tuple[list[DedupOutcome], float]:
+    """``parts`` processes ingesting interleaved parts of the corpus at the same time: (outcomes, wall s)."""
+    with ProcessPoolExecutor(parts, mp_context=multiprocessing.get_context("spawn")) as pool:
+        start_at = time.time() + 3.0 + n_docs / 5_000  # after every worker has generated its corpus
+        futures = [pool.submit(ingest_part, url, basename, n_docs, seed, p, parts, batch, start_at)
+                   for p in range(parts)]
+        results = [f.result() for f in futures]
+    return [o for r in results for o in r[0]], max(r[2] for r in results) - min(r[1] for r in results)
+
+
+def replay_in_commit_order(url: str, basename: str, docs: list[DedupInput]) -> list[DedupOutcome]:
+    """The outcomes one process gets by ingesting, with a local index, the batches the shared index
+    committed, in its commit order: what the shared index promises to equal."""
+    from pipelines.lsh_redis import redis_index
+    config = DedupConfig()
+    store = redis_index(url, basename, config.threshold, config.num_perm)
+    stored = store.fetch([d.doc_id for d in docs], config.num_perm)
+    by_commit: dict[int, list[DedupInput]] = {}
+    for doc in docs:
+        by_commit.setdefault(stored[doc.doc_id].commit, []).append(doc)
+    tables, outcomes = [], []
+    for number in sorted(by_commit):
+        out, rows = deduplicate(by_commit[number], DedupIndex.from_tables(tables), config, now=NOW)
+        tables.append(rows)
+        outcomes.extend(out)
+    return outcomes
+
+
+def moved(a: list[DedupOutcome], b: list[DedupOutcome]) -> int:
+    """Documents whose cluster (as a set of doc ids) differs between two outcome lists."""
+    def members(outcomes: list[DedupOutcome]) -> dict[str, frozenset[str]]:
+        groups: dict[str, set[str]] = {}
+        for o in outcomes:
+            groups.setdefault(o.cluster_id, set()).add(o.doc_id)
+        return {o.doc_id: frozenset(groups[o.cluster_id]) for o in outcomes}
+    ma, mb = members(a), members(b)
+    return sum(ma[d] != mb[d] for d in ma)
+
+
+def partition(outcomes: list[DedupOutcome]) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for o in outcomes:
+        groups.setdefault(o.cluster_id, set()).add(o.doc_id)
+    return {frozenset(g) for g in groups.values()}
+
+
+def redis_benchmark(url: str | None, n_docs: int, seed: int, batch: int, memory_docs: int) -> None:
+    from pipelines.lsh_redis import redis_index, temporary_server
+    with (temporary_server() if url is None else _given(url)) as url:
+        config = DedupConfig(redis_url=url, redis_basename="bench")
+        store = redis_index(url, "bench", config.threshold, config.num_perm)
+        store.clear()
+        docs = corpus_docs(n_docs, seed)
+        before = store.used_memory()
+        stage = fingerprinting = 0.0
+        outcomes: list[DedupOutcome] = []
+        for start in range(0, len(docs), batch):
+            part = sorted(docs[start : start + batch], key=lambda d: d.doc_id)
+            t0 = time.perf_counter()
+            new = fingerprints(part, config, NOW)
+            t1 = time.perf_counter()
+            outcomes.extend(_deduplicate_shared(new, config, NOW))
+            t2 = time.perf_counter()
+            fingerprinting += t1 - t0
+            stage += t2 - t1
+        used = store.used_memory() - before
+        single = {o.doc_id: o for o in deduplicate(docs, DedupIndex.empty(), DedupConfig(), now=NOW)[0]}
+        m = score(make_corpus(n_docs // 6 + 1, 5, seed)[:n_docs], {o.doc_id: o.cluster_id for o in outcomes})
+        print(f"{len(docs):,} docs, batches of {batch}, one process: Redis stage (query+verify+cluster+insert) "
+              f"{len(docs) / stage:,.0f} docs/s, end to end {len(docs) / (stage + fingerprinting):,.0f} docs/s, "
+              f"pair F1 {m['all'][2]:.3f}; same clusters as one local batch: "
+              f"{partition(outcomes) == partition(list(single.values()))} "
+              f"({moved(outcomes, list(single.values()))} docs placed differently)")
+        print(f"  Redis used_memory: {used / len(docs):,.0f} bytes/doc on the corpus "
+              f"({n_docs:,} docs, {sum(o.kept for o in outcomes):,} clusters) -> {used / len(docs) * 1e6 / 2**30:.2f} GiB "
+              f"per million docs")
+        store.clear()
+        two, wall = concurrent_ingest(url, "bench", n_docs, seed, batch)
+        replay = {o.doc_id: o for o in replay_in_commit_order(url, "bench", docs)}
+        commits = store.commits()
+        print(f"  two processes, halves interleaved, concurrently: {len(docs) / wall:,.0f} docs/s wall (2 cores), "
+              f"{commits} commits; equal to a replay in commit order: {all(replay[o.doc_id] == o for o in two)}; "
+              f"same clusters as one process: {partition(two) == partition(outcomes)} (batched) / "
+              f"{partition(two) == partition(list(single.values()))} (one batch), docs placed differently "
+              f"{moved(two, outcomes)} / {moved(two, list(single.values()))}; "
+              f"one kept per cluster: {sum(o.kept for o in two) == len(partition(two))}")
+        store.clear()
+        rows = synthetic_rows(memory_docs, DedupConfig(), np.random.default_rng(7))
+        index = DedupIndex.from_tables([rows])
+        before = store.used_memory()
+        t0 = time.perf_counter()
+        seed_shared_index(index, config)
+        seconds = time.perf_counter() - t0
+        used = store.used_memory() - before
+        print(f"  {memory_docs:,} random-signature docs (worst case: no shared buckets) seeded in {seconds:.1f} s "
+              f"({memory_docs / seconds:,.0f} docs/s): {used / memory_docs:,.0f} bytes/doc -> "
+              f"{used / memory_docs * 1e6 / 2**30:.2f} GiB per million docs")
+        store.clear()
+
+
+class _given:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def __enter__(self) -> str:
+        return self.url
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--index-sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--redis", action="store_true", help="benchmark the shared Redis index only")
+    parser.add_argument("--redis-url", default=None, help="an existing server (default: a throwaway one)")
+    parser.add_argument("--redis-docs", type=int, default=20_000)
+    parser.add_argument("--redis-batch", type=int, default=1_000)
+    parser.add_argument("--memory-docs", type=int, default=100_000)
     args = parser.parse_args()
+    if args.redis:
+        redis_benchmark(args.redis_url, args.redis_docs, args.seed, args.redis_batch, args.memory_docs)
+        return
     print("end to end, one process, CPU time (wirewash: batch numpy signatures, band-key join, verification; "
           "stock: datasketch MinHash.update_batch + MinHashLSH keep-first, no verification)")
     for n in args.sizes:
