@@ -1,22 +1,27 @@
-"""Crawl throughput on a local news site: fetch-only vs cleaning inline vs wirewash's fetch-then-clean.
+"""Crawl throughput on a local news site: fetch-only vs cleaning inline vs wirewash's crawl.
 
-    python -m benchmarks.crawl [--pages 2000] [--seed 7]
+    python -m benchmarks.crawl [--pages 2000] [--seed 7] [--repeats 3]
 
 Generates ``--pages`` article pages (60-120 KB news HTML from :mod:`benchmarks.htmlgen`), serves
 them from a threaded HTTP server on 127.0.0.1 (``request_queue_size`` 1024, daemon threads) with a
-``robots.txt`` and one ``sitemap.xml``, and crawls that site with Scrapy three ways, each in its own
-subprocess into a fresh output directory:
+``robots.txt`` and one ``sitemap.xml``, and crawls that site four ways, each in its own subprocess
+into a fresh output directory, ``--repeats`` times (figures are medians):
 
-a. ``fetch-only``: a spider that fetches the sitemap's pages and does nothing with them;
+a. ``fetch-only``: a plain Scrapy spider that fetches the sitemap's pages and does nothing with them;
 b. ``inline``: the same spider, with ``cleaners.clean.clean_page`` in an item pipeline (on the
    reactor thread), then nothing else;
-c. ``wirewash``: ``pipelines.crawl.crawl(sources, out, RunConfig())`` -- fetch into a WARC (runner
-   subprocess), then clean in worker processes, dedup and commit. Reported twice: its fetch phase
-   (crawl start to runner exit) and end to end (including the ingest).
+c. ``wirewash fetch phase``: ``python -m crawler.runner`` alone -- wirewash's spiders, middlewares
+   and WARC segment writer, no cleaning;
+d. ``wirewash end to end``: ``pipelines.crawl.crawl(sources, out, RunConfig())`` -- the runner
+   fetches into WARC segments while the clean stage's worker processes clean each finished
+   segment, then dedup and one commit. Its "runner exit" column is when fetching ended.
 
-pages/s = pages / wall seconds of that phase, process start-up included (Scrapy start-up is
-≈ 1-2 s of each figure). Scrapy settings are the same for all three: no delay, no AutoThrottle,
-32 concurrent requests (32 per domain), LOG_LEVEL WARNING, robots.txt obeyed (it allows all).
+pages/s = pages / wall seconds of that design, process start-up included (Scrapy start-up is
+≈ 1-2 s of each figure). CPU s = user+system CPU of every process of the design (the subprocess
+and its descendants, sampled from /proc every 0.1 s: ≈, a process's last < 0.1 s may be missed);
+CPU/wall is how many cores it kept busy. The machine is shared: compare CPU s when wall times are
+noisy. Scrapy settings are the same for all: no delay, no AutoThrottle, 32 concurrent requests
+(32 per domain), LOG_LEVEL WARNING, robots.txt obeyed (it allows all).
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import re
 import shutil
 import statistics
@@ -152,55 +158,127 @@ def _env() -> dict[str, str]:
     return dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
 
 
+# -- measuring a process tree ---------------------------------------------------------------------
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_table() -> dict[int, tuple[int, int, float]]:
+    """pid -> (ppid, start time, user+system CPU seconds) of every process."""
+    table = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(b")") + 2:].split()  # after "pid (comm) "
+        table[int(entry.name)] = (int(fields[1]), int(fields[19]), (int(fields[11]) + int(fields[12])) / _TICK)
+    return table
+
+
+def measured(cmd: list[str], ok: tuple[int, ...] = (0,), **kwargs) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run ``cmd``; (completed process, wall s, CPU s of it and all its descendants)."""
+    t0 = time.perf_counter()
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.Popen(cmd, **kwargs)
+    cpu: dict[tuple[int, int], float] = {}
+    out = err = None
+    while True:
+        table = _proc_table()
+        tree, frontier = set(), {proc.pid}
+        while frontier:
+            tree |= frontier
+            frontier = {pid for pid, (ppid, _, _) in table.items() if ppid in frontier and pid not in tree}
+        for pid in tree:
+            if pid in table:
+                cpu[(pid, table[pid][1])] = table[pid][2]
+        try:
+            out, err = proc.communicate(timeout=0.1)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    waited = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)  # the waited-for part of the tree
+    completed = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    if proc.returncode not in ok:
+        raise subprocess.CalledProcessError(proc.returncode, cmd, out, err)
+    return completed, wall, max(sum(cpu.values()), waited)
+
+
+# -- the four designs -----------------------------------------------------------------------------
+
 def bench_spider(kind: str, base: str, work: Path) -> dict:
     stats = work / f"{kind}.json"
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "benchmarks.crawl", "--spider", kind, "--base", base, "--stats", str(stats)],
-                   cwd=ROOT, env=_env(), check=True)
-    wall = time.perf_counter() - t0
+    _, wall, cpu = measured([sys.executable, "-m", "benchmarks.crawl", "--spider", kind, "--base", base,
+                             "--stats", str(stats)], cwd=ROOT, env=_env())
     s = json.loads(stats.read_text())
-    return {"pages": s["pages"], "wall": wall, "scrapy": s["elapsed"]}
+    return {"pages": s["pages"], "wall": wall, "cpu": cpu}
 
 
-# -- design (c): wirewash, in a subprocess too (its runner is a grandchild) -----------------------
+def _sources(base: str, work: Path) -> Path:
+    sources = work / "sources.toml"
+    sources.write_text(f'[[source]]\nname = "bench"\nkind = "sitemap"\nsitemaps = ["{base}/robots.txt"]\n'
+                       f'allow_private = ["127.0.0.1"]\n')
+    return sources
+
+
+def bench_fetch_phase(base: str, work: Path) -> dict:
+    """wirewash's runner alone: spiders, middlewares and the WARC segment writer; no cleaning."""
+    report = work / "report.json"
+    (work / "known.txt").write_text("")
+    cmd = [sys.executable, "-m", "crawler.runner", "--sources", str(_sources(base, work)),  # as crawl() runs it
+           "--warc", str(work / "raw" / "crawl-bench.warc.gz"), "--report", str(report),
+           "--known", str(work / "known.txt"), "--jobs", str(work / "jobs")]
+    cmd += [a for k, v in SETTINGS.items() for a in ("--set", f"{k}={json.dumps(v)}")]
+    _, wall, cpu = measured(cmd, ok=(0, 3), cwd=ROOT, env=_env())
+    r = json.loads(report.read_text())
+    pages = sum(len(s["archived"]) for s in r["sources"])
+    return {"pages": pages, "wall": wall, "cpu": cpu, "segments": len(r["segments"])}
+
 
 WIREWASH = """
 import json, sys, time
 from pathlib import Path
-t0 = time.time()
 from pipelines.config import RunConfig
 from pipelines.crawl import crawl
 m = crawl(Path(sys.argv[1]), Path(sys.argv[2]), RunConfig(), settings=json.loads(sys.argv[3]))
-print(json.dumps({"t0": t0, "t1": time.time(), "exit_code": m["exit_code"], "crawl": m["crawl"],
-                  "documents": m.get("counts", {}).get("documents")}))
+print(json.dumps({"exit_code": m["exit_code"], "crawl": m["crawl"], "documents": m.get("counts", {}).get("documents")}))
 """
 
 
 def bench_wirewash(base: str, work: Path) -> dict:
     import datetime as dt
 
-    sources = work / "sources.toml"
-    sources.write_text(f'[[source]]\nname = "bench"\nkind = "sitemap"\nsitemaps = ["{base}/robots.txt"]\n'
-                       f'allow_private = ["127.0.0.1"]\n')
-    out = work / "corpus"
-    t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", WIREWASH, str(sources), str(out), json.dumps(SETTINGS)],
-                          cwd=ROOT, env=_env(), check=True, capture_output=True, text=True)
-    wall = time.perf_counter() - t0
+    started = time.time()
+    proc, wall, cpu = measured([sys.executable, "-c", WIREWASH, str(_sources(base, work)), str(work / "corpus"),
+                                json.dumps(SETTINGS)], cwd=ROOT, env=_env(), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
     r = json.loads(proc.stdout.strip().splitlines()[-1])
     c = r["crawl"]
-    fetch = (dt.datetime.fromisoformat(c["finished_at"]) - dt.datetime.fromisoformat(c["started_at"])).total_seconds()
-    elapsed = [s["stats"].get("elapsed_time_seconds") for s in c["sources"]]
-    return {"pages": c["pages"], "wall": wall, "fetch": fetch, "scrapy": elapsed[0] if elapsed else None,
-            "exit_code": r["exit_code"], "documents": r["documents"], "problems": c["problems"][:3]}
+    fetched = dt.datetime.fromisoformat(c["finished_at"]).timestamp() - started  # the runner's exit
+    return {"pages": c["pages"], "wall": wall, "cpu": cpu, "fetched": fetched, "exit_code": r["exit_code"],
+            "documents": r["documents"], "segments": len(c["warcs"]), "problems": c["problems"][:3]}
 
 
 # -- main -------------------------------------------------------------------------------------
+
+DESIGNS = [
+    ("fetch", "(a) fetch-only spider"),
+    ("inline", "(b) inline clean_page in item pipeline"),
+    ("phase", "(c) wirewash fetch phase (runner -> WARC segments)"),
+    ("wirewash", "(d) wirewash end to end (fetch || clean, dedup, commit)"),
+]
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.crawl", description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--spider", choices=["fetch", "inline"], help=argparse.SUPPRESS)
     ap.add_argument("--base", help=argparse.SUPPRESS)
     ap.add_argument("--stats", type=Path, help=argparse.SUPPRESS)
@@ -214,40 +292,48 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [len(b) for b in pages.values()]
     print(f"site: {len(pages)} article pages, {min(sizes) / 1e3:.0f}-{max(sizes) / 1e3:.0f} KB "
           f"(median {statistics.median(sizes) / 1e3:.0f} KB), generated in {time.perf_counter() - t0:.1f} s; "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (shared, noisy machine: one run each)")
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (shared machine)", flush=True)
     server, base = serve(pages)
     work = Path(tempfile.mkdtemp(prefix="wirewash-bench-crawl-"))
+    results: dict[str, list[dict]] = {key: [] for key, _ in DESIGNS}
+    runners = {"fetch": lambda w: bench_spider("fetch", base, w), "inline": lambda w: bench_spider("inline", base, w),
+               "phase": lambda w: bench_fetch_phase(base, w), "wirewash": lambda w: bench_wirewash(base, w)}
     try:
-        results = {}
-        for kind in ("fetch", "inline"):
-            (work / kind).mkdir()
-            results[kind] = bench_spider(kind, base, work / kind)
-            print(f"  {kind}: {results[kind]['pages']} pages in {results[kind]['wall']:.1f} s", flush=True)
-        (work / "wirewash").mkdir()
-        results["wirewash"] = ww = bench_wirewash(base, work / "wirewash")
-        print(f"  wirewash: {ww['pages']} pages, {ww['documents']} documents, exit {ww['exit_code']}, "
-              f"fetch {ww['fetch']:.1f} s, total {ww['wall']:.1f} s", flush=True)
-        if ww["problems"]:
-            print(f"  wirewash problems: {ww['problems']}")
+        for rep in range(args.repeats):
+            line = []
+            for key, _ in DESIGNS:
+                d = work / f"{key}-{rep}"
+                d.mkdir()
+                r = runners[key](d)
+                results[key].append(r)
+                shutil.rmtree(d, ignore_errors=True)
+                line.append(f"{key} {r['pages']} p {r['wall']:.1f} s {r['cpu']:.1f} CPU-s")
+                if key == "wirewash":
+                    line[-1] += (f" (runner exit {r['fetched']:.1f} s, {r['segments']} segments, "
+                                 f"{r['documents']} docs, exit {r['exit_code']})")
+                    if r["problems"]:
+                        line.append(f"problems: {r['problems']}")
+            print(f"  run {rep + 1}/{args.repeats} (load {os.getloadavg()[0]:.1f}): " + "; ".join(line), flush=True)
     finally:
         server.shutdown()
         server.server_close()
         shutil.rmtree(work, ignore_errors=True)
 
-    base_rate = results["fetch"]["pages"] / results["fetch"]["wall"]
-    rows = [
-        ("(a) fetch-only spider", results["fetch"]["pages"], results["fetch"]["wall"], results["fetch"]["scrapy"]),
-        ("(b) inline clean_page in item pipeline", results["inline"]["pages"], results["inline"]["wall"],
-         results["inline"]["scrapy"]),
-        ("(c) wirewash crawl: fetch phase (to WARC)", ww["pages"], ww["fetch"], ww["scrapy"]),
-        ("(c) wirewash crawl: end to end (+ clean, dedup, commit)", ww["pages"], ww["wall"], None),
-    ]
-    print(f"\n{'design':<56} {'pages':>6} {'wall s':>7} {'pages/s':>8} {'vs (a)':>7} {'scrapy-only pages/s':>20}")
-    for name, n, secs, scrapy_secs in rows:
-        rate = n / secs if secs else 0.0
-        inner = f"{n / scrapy_secs:.0f}" if scrapy_secs else "-"
-        print(f"{name:<56} {n:>6} {secs:>7.1f} {rate:>8.1f} {rate / base_rate:>6.2f}x {inner:>20}")
-    print("\nwall s includes process start-up (imports, reactor); 'scrapy-only' uses Scrapy's elapsed_time_seconds.")
+    def med(key: str, field: str) -> float:
+        return statistics.median(r[field] for r in results[key])
+
+    base_rate = med("fetch", "pages") / med("fetch", "wall")
+    inline_rate = med("inline", "pages") / med("inline", "wall")
+    print(f"\nmedians of {args.repeats} run(s)")
+    print(f"{'design':<56} {'pages':>6} {'wall s':>7} {'pages/s':>8} {'vs (a)':>7} {'vs (b)':>7} {'CPU s':>6} "
+          f"{'CPU/wall':>8} {'CPU ms/page':>11}")
+    for key, name in DESIGNS:
+        n, wall, cpu = med(key, "pages"), med(key, "wall"), med(key, "cpu")
+        rate = n / wall if wall else 0.0
+        print(f"{name:<56} {n:>6.0f} {wall:>7.1f} {rate:>8.1f} {rate / base_rate:>6.2f}x {rate / inline_rate:>6.2f}x "
+              f"{cpu:>6.1f} {cpu / wall:>8.2f} {1e3 * cpu / n if n else 0:>11.1f}")
+    print(f"\n(d) runner exit (end of fetching, while cleaning): median {med('wirewash', 'fetched'):.1f} s after start")
+    print("wall s includes process start-up (imports, reactor, clean workers).")
     return 0
 
 

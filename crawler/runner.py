@@ -1,12 +1,14 @@
 """Run the sources of a sources file in one Scrapy process; meant to be a subprocess.
 
-    python -m crawler.runner --sources sources.toml --warc OUT.warc.gz --report report.json \
+    python -m crawler.runner --sources sources.toml --warc DIR/crawl-ID.warc.gz --report report.json \
         [--known known-urls.txt] [--jobs JOBS_DIR] [--source NAME ...] [--set SETTING=JSON ...]
 
 Each source gets its own crawler (and, with ``--jobs``, its own ``JOBDIR=<jobs>/<name>``, so a
 crawl stopped by SIGINT/SIGTERM — or killed — resumes where it stopped on the next run; the
-job directory is removed once a source finishes). All crawlers share one WARC file. The
-report (JSON) lists per source its finish reason, archived pages, fetch errors and stats.
+job directory is removed once a source finishes). All crawlers share one set of WARC segments,
+``DIR/crawl-ID-00001.warc.gz`` ... (see ``crawler.archive``), each renamed into place when it is
+complete, so a caller may read finished segments while the crawl runs. The report (JSON) lists
+the segments and, per source, its finish reason, archived pages, fetch errors and stats.
 Exit status: 0 all sources finished, 3 some source did not finish or had fetch errors.
 """
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.archive import segment_glob
 from crawler.sources import Source, load_sources
 from crawler.spiders.feeds import FeedsSpider
 from crawler.spiders.news_sitemap import NewsSitemapSpider
@@ -62,7 +65,9 @@ def run(sources: list[Source], settings: Settings, jobs: Path | None) -> list[di
         reason = stats.get("finish_reason", "not_started")
         archive = getattr(crawler, "wirewash_archive", None)
         spider = getattr(crawler, "spider", None)
-        if jobs is not None and reason in COMPLETE:
+        failed = archive.failed if archive else None
+        if jobs is not None and (reason in COMPLETE or failed):
+            # after an archive failure requests.seen holds URLs that are in no segment: start afresh
             shutil.rmtree(jobs / src.name, ignore_errors=True)
         results.append({
             "name": src.name,
@@ -70,7 +75,8 @@ def run(sources: list[Source], settings: Settings, jobs: Path | None) -> list[di
             "finish_reason": reason,
             "complete": reason in COMPLETE,
             "archived": archive.archived if archive else [],
-            "errors": list(getattr(spider, "fetch_errors", [])),
+            "errors": list(getattr(spider, "fetch_errors", []))
+                      + ([{"url": "", "reason": "archive_failed", "detail": failed}] if failed else []),
             "stats": {k: stats[k] for k in KEPT_STATS if k in stats},
         })
     return results
@@ -79,7 +85,7 @@ def run(sources: list[Source], settings: Settings, jobs: Path | None) -> list[di
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m crawler.runner", description=__doc__.split("\n\n")[0])
     ap.add_argument("--sources", required=True, type=Path)
-    ap.add_argument("--warc", required=True, type=Path, help="the WARC file to write (.warc.gz)")
+    ap.add_argument("--warc", required=True, type=Path, help="the crawl's WARC name (.warc.gz); segments get -NNNNN")
     ap.add_argument("--report", required=True, type=Path)
     ap.add_argument("--known", type=Path, help="article URLs not to fetch again, one per line")
     ap.add_argument("--jobs", type=Path, help="JOBDIR root (one directory per source)")
@@ -99,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     overrides["WIREWASH_WARC_PATH"] = str(args.warc)
     overrides["WIREWASH_KNOWN_URLS"] = str(args.known or "")
     results = run(sources, base_settings(overrides), args.jobs)
-    report = {"warc": str(args.warc) if args.warc.exists() else None, "sources": results}
+    segments = sorted(args.warc.parent.glob(segment_glob(args.warc)))
+    report = {"segments": [str(p) for p in segments], "sources": results}
     tmp = args.report.with_name(f".{args.report.name}.tmp")
     tmp.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
     os.replace(tmp, args.report)

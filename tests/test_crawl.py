@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import re
+import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -21,7 +24,8 @@ from crawler.spiders.feeds import FeedsSpider, feed_entries
 from crawler.spiders.news_sitemap import NewsSitemapSpider, sitemap_entries
 from crawler.spiders.site import SiteSpider
 from pipelines.config import RunConfig
-from pipelines.crawl import crawl, known_urls
+from output.store import read_state
+from pipelines.crawl import SEGMENTS_STATE, crawl, known_urls
 
 SINCE = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
 NEWS = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -223,7 +227,13 @@ def test_second_crawl_fetches_only_new_pages_and_links_the_new_wire_copy(demo_ru
     assert len(valley) == 1 and valley[0]["duplicate_of"] in first_ids
     assert len(rows(corpus, "articles")) == 7
     assert len(known_urls(corpus)) == 10
-    assert len(list((corpus / "_raw").glob("crawl-*.warc.gz"))) == 2  # the raw archive, one file per crawl
+    segments = sorted((corpus / "_raw").glob("crawl-*.warc.gz"))  # the raw archive: segments of two crawls
+    assert all(re.fullmatch(r"crawl-\d{8}T\d{6}Z-[0-9a-f]{6}-\d{5}\.warc\.gz", p.name) for p in segments), segments
+    assert len({p.name.rsplit("-", 1)[0] for p in segments}) == 2
+    assert [str(p) for p in segments] == sorted(demo_runs["first"]["crawl"]["warcs"] + second["crawl"]["warcs"])
+    assert not list((corpus / "_raw").glob(".*"))  # no part file left
+    committed = {p for t in read_state(corpus, SEGMENTS_STATE) for p in t.column("path").to_pylist()}
+    assert committed == {str(p) for p in segments}
 
 
 def test_crawl_refuses_a_locked_corpus(tmp_path):
@@ -233,3 +243,96 @@ def test_crawl_refuses_a_locked_corpus(tmp_path):
     with corpus_lock(tmp_path / "corpus"), pytest.raises(CorpusLocked):
         crawl(sources, tmp_path / "corpus")
     assert not (tmp_path / "corpus" / "_raw").exists()
+
+
+# --- the WARC segment writer, offline ------------------------------------------------------
+
+class _Settings(dict):
+    def getint(self, key, default=None):
+        return int(self.get(key, default))
+
+    def getfloat(self, key, default=None):
+        return float(self.get(key, default))
+
+
+def _archive_item(i: int, body: bytes) -> tuple:
+    url = f"http://news.example/a/{i}"
+    return ("2026-11-22T01:00:00.000000Z", url, "GET", [(b"User-Agent", b"t")], b"", url, 200,
+            [(b"Content-Type", b"text/html; charset=utf-8"), (b"Content-Length", str(len(body)).encode())], body, "test")
+
+
+def test_warc_segments_roll_by_pages_and_age_and_are_whole_when_renamed(tmp_path):
+    from crawler.archive import _SharedWarc, part_path, segment_glob, segment_path
+    from crawler.loaders import iter_pages
+    from crawler.record import RawPage
+
+    base = tmp_path / "crawl-x.warc.gz"
+    shared = _SharedWarc.acquire(base, _Settings(WIREWASH_WARC_SEGMENT_PAGES=3, WIREWASH_WARC_SEGMENT_SECONDS=0.3))
+    written: list[int] = []
+    body = lambda i: f"<html><body><p>story {i} {'x' * 2000}</p></body></html>".encode()  # noqa: E731
+    for i in range(7):
+        shared.submit(_archive_item(i, body(i)), lambda i=i: written.append(i))
+    deadline = time.monotonic() + 10
+    while not segment_path(base, 3).exists() and time.monotonic() < deadline:  # 3 + 3 by count, 1 by age
+        time.sleep(0.02)
+    assert segment_path(base, 3).exists() and not part_path(segment_path(base, 3)).exists()
+    assert written == list(range(7))  # archived only once written
+    shared.submit(_archive_item(7, body(7)), lambda: written.append(7))
+    shared.release()  # the last user: closes the open segment
+    assert _SharedWarc.registry == {}
+    segments = sorted(tmp_path.glob(segment_glob(base)))
+    assert [p.name for p in segments] == [f"crawl-x-{n:05d}.warc.gz" for n in (1, 2, 3, 4)]
+    assert not list(tmp_path.glob(".*"))
+    pages = [p for p in iter_pages(segments) if isinstance(p, RawPage)]
+    assert [p.url for p in pages] == [f"http://news.example/a/{i}" for i in range(8)]
+    assert all(f"story {i}" in p.body for i, p in enumerate(pages))
+    per_file = [sum(1 for p in iter_pages([s]) if isinstance(p, RawPage)) for s in segments]
+    assert per_file == [3, 3, 1, 1]
+    from warcio.archiveiterator import ArchiveIterator
+    with segments[0].open("rb") as f:  # standard WARC: one gzip member per record, digests that check
+        it = ArchiveIterator(f, check_digests="raise")
+        records = [(r.rec_type, r.rec_headers.get_header("WARC-Concurrent-To"), r.rec_headers.get_header("WARC-Record-ID"),
+                    r.content_stream().read()) for r in it]
+        assert it.member_info is not None
+    assert [r[0] for r in records] == ["warcinfo"] + ["response", "request"] * 3
+    assert records[2][1] == records[1][2] and records[1][3] == body(0) and records[2][3] == b""
+
+
+def test_uncommitted_segments_of_a_killed_crawl_are_taken_over(tmp_path):
+    from crawler.archive import _SharedWarc
+    from pipelines.crawl import _Feed, uncommitted_segments
+
+    raw = tmp_path / "corpus" / "_raw"
+    base = raw / "crawl-20261122T010000Z-abcdef.warc.gz"
+    shared = _SharedWarc.acquire(base, _Settings(WIREWASH_WARC_SEGMENT_PAGES=2, WIREWASH_WARC_SEGMENT_SECONDS=60))
+    for i in range(5):
+        shared.submit(_archive_item(i, f"<html><body><p>{'text ' * 300}{i}</p></body></html>".encode()), lambda: None)
+    shared.release()
+    found = uncommitted_segments(raw, tmp_path / "corpus")
+    assert [p.name for p in found] == [f"crawl-20261122T010000Z-abcdef-{n:05d}.warc.gz" for n in (1, 2, 3)]
+
+    class Done:  # a runner that has exited without writing anything
+        pid, returncode = 0, 0
+
+        def poll(self):
+            return 0
+
+        def wait(self):
+            return 0
+
+    feed = _Feed(Done(), raw / "crawl-20261122T020000Z-123456.warc.gz", found, 1_000_000, None)
+    pages = list(feed)
+    assert feed.done and [p.url for p in pages] == [f"http://news.example/a/{i}" for i in range(5)]
+    assert feed.segments == [p.resolve() for p in found] and not feed.urls  # leftovers: URLs come from the caller
+
+
+def test_raw_segments_reingest_without_the_network(demo_runs, tmp_path):
+    """``wirewash ingest <corpus>/_raw`` re-cleans every crawled page; into the same corpus it adds nothing."""
+    from pipelines.run import ingest
+
+    corpus = demo_runs["corpus"]
+    fresh = ingest([corpus / "_raw"], tmp_path / "recleaned", RunConfig(workers=1))
+    assert fresh["counts"]["pages_loaded"] == 10 and fresh["counts"]["documents"] == 10
+    assert len(rows(tmp_path / "recleaned", "articles")) == 7
+    again = ingest([corpus / "_raw"], corpus, RunConfig(workers=1))
+    assert again["counts"].get("documents", 0) == 0 and again["counts"].get("articles_written", 0) == 0

@@ -83,6 +83,41 @@ def runner_pids(corpus: Path) -> list[int]:
     return pids
 
 
+def sharing_stdout(proc: subprocess.Popen) -> dict[int, str]:
+    """pid -> command line of the processes writing to ``proc``'s stdout pipe: the crawl and every
+    process it started that kept that stdout (the clean stage's forkserver and workers)."""
+    pipe = f"pipe:[{os.fstat(proc.stdout.fileno()).st_ino}]"
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if os.readlink(entry / "fd" / "1") == pipe:
+                found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+    return found
+
+
+def stray_cleaners(proc: subprocess.Popen, wait: float = 3.0) -> list[str]:
+    """Processes of a killed crawl still alive after ``wait`` s; stopped here, returned for the record.
+
+    The Scrapy runner dies with its parent (``runner_pids`` checks it). The clean stage's
+    forkserver workers (``pipelines.clean``) do not notice a SIGKILLed parent yet; they are
+    stopped here by pid.
+    """
+    deadline = time.monotonic() + wait
+    while sharing_stdout(proc) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = sharing_stdout(proc)
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return list(left.values())
+
+
 def start_crawl(sources: Path, corpus: Path, settings: dict = SETTINGS) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
     return subprocess.Popen([sys.executable, "-c", SCRIPT, str(sources), str(corpus), json.dumps(settings)], cwd=ROOT, env=env,
@@ -120,6 +155,7 @@ def test_killed_crawl_resumes_to_the_same_corpus(web, tmp_path):
     while runner_pids(corpus) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert runner_pids(corpus) == [], "a crawler process outlived the killed crawl"
+    stray_cleaners(proc)
     assert list((corpus / "_raw").glob(".crawl-*.warc.gz.part")), "expected a WARC part file from the killed runner"
 
     # 2. run again to completion
@@ -180,17 +216,23 @@ def test_killed_crawl_with_a_flushed_jobdir_still_fetches_every_page(tmp_path):
                            f'allow_private = ["127.0.0.1"]\n')
         corpus = tmp_path / "corpus"
         fast = dict(SETTINGS, CONCURRENT_REQUESTS=8, CONCURRENT_REQUESTS_PER_DOMAIN=8, DOWNLOAD_DELAY=0,
-                    AUTOTHROTTLE_ENABLED=False)  # this sources file has no [crawl] table
+                    AUTOTHROTTLE_ENABLED=False,  # this sources file has no [crawl] table
+                    WIREWASH_WARC_SEGMENT_PAGES=15)  # whole segments, being cleaned, when the kill lands
         proc = start_crawl(sources, corpus, fast)
         deadline = time.monotonic() + 20
-        while len(served) < 40 and proc.poll() is None and time.monotonic() < deadline:
+        while len(served) < 60 and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
         assert proc.poll() is None, proc.stdout.read().decode()
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         time.sleep(0.2)
+        print("stopped after the kill:", len(stray_cleaners(proc)), "clean-stage processes")
         seen = corpus / "_jobs" / "bench" / "requests.seen"
         assert seen.exists() and seen.stat().st_size > 0, "precondition: fingerprints reached the disk"
+        whole = list((corpus / "_raw").glob("crawl-*.warc.gz"))
+        assert whole, "precondition: the killed crawl left whole segments"
+        assert len(list((corpus / "_raw").glob(".crawl-*.part"))) <= 1
+        assert not (corpus / "articles").exists(), "the killed crawl committed nothing"
 
         served.clear()
         rerun = start_crawl(sources, corpus, fast)
@@ -204,3 +246,6 @@ def test_killed_crawl_with_a_flushed_jobdir_still_fetches_every_page(tmp_path):
     urls = [r["url"] for r in rows(corpus, "articles") + rows(corpus, "duplicates")]
     missing = n - len({u.split("/", 3)[3] for u in urls})
     assert missing == 0, f"{missing} of {n} pages never reached the corpus"
+    assert len(urls) == len(set(urls)), "a page is in the corpus twice"
+    assert set(whole) <= set((corpus / "_raw").glob("crawl-*.warc.gz"))  # the killed run's segments were kept
+    assert not list((corpus / "_raw").glob(".crawl-*.part"))

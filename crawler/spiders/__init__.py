@@ -1,5 +1,6 @@
-"""wirewash spiders: they only fetch. Article responses are archived to WARC by
-:class:`crawler.archive.WarcArchive`; cleaning happens afterwards, in a batch.
+"""wirewash spiders: they only fetch. Article responses are archived to WARC segments by
+:class:`crawler.archive.WarcArchive`; ``pipelines.crawl`` cleans each finished segment in worker
+processes while the crawl goes on.
 
 Every spider takes a :class:`crawler.sources.Source` (``source=``), or, from the ``scrapy crawl``
 command line, ``-a sources=sources.toml -a source=NAME``.
