@@ -20,6 +20,7 @@ from cleaners.clean import clean_page
 from cleaners.config import CleanConfig
 from cleaners.model import CleanDoc
 from crawler.record import PageError, RawPage
+from pipelines.lifetime import die_with_parent
 
 CHUNK = 8  # pages per task: amortises inter-process overhead, small enough to keep order cheap
 
@@ -78,7 +79,7 @@ class _Parallel:
     def _new_pool(self) -> ProcessPoolExecutor:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["pipelines.worker_preload"])
-        return ProcessPoolExecutor(self.workers, mp_context=ctx)
+        return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=die_with_parent)
 
     def run(self, items: Iterable[Item]) -> Iterator[Result]:
         pending: deque[tuple[list[Item], Future, ProcessPoolExecutor]] = deque()

@@ -24,14 +24,11 @@ became error records; 1 failed, nothing committed; 75 another run holds the corp
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import datetime as dt
 import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -49,12 +46,11 @@ from crawler.sources import load_sources
 from output.lock import corpus_lock
 from output.store import read_state, write_json
 from pipelines.config import RunConfig
-from pipelines.run import EXIT_INPUT_ERRORS, INPUTS_STATE, ingest
+from pipelines.lifetime import die_with_parent
+from pipelines.run import EXIT_INPUT_ERRORS, INPUTS_STATE, SEGMENTS_STATE, ingest
 
 EXIT_PARTIAL = EXIT_INPUT_ERRORS  # 3
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 URLS_STATE = "urls"
-SEGMENTS_STATE = "crawl_segments"  # the WARC segments committed runs ingested (a killed crawl's others are taken over)
 RAW, JOBS, CRAWLS = "_raw", "_jobs", "_crawls"
 URLS_SCHEMA = pa.schema([
     pa.field("url", pa.string(), nullable=False),
@@ -153,7 +149,7 @@ def crawl(
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         extra_manifest: dict[str, Any] = {"command": "crawl"}  # completed when the stream ends
         with log_path.open("wb") as log:
-            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=_die_with_parent)
+            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=die_with_parent)
             feed = _Feed(proc, warc, leftovers, config.max_input_bytes, timeout)
             try:
                 def finish() -> None:  # the runner has exited and every segment has been read
@@ -273,12 +269,6 @@ def _segment_rows(segments: list[Path], crawl_id: str, run_id: str) -> pa.Table:
     rows = [{"path": str(p), "fingerprint": input_fingerprint(p), "crawl_id": crawl_id, "run_id": run_id}
             for p in segments]
     return pa.Table.from_pylist(rows, schema=SEGMENTS_SCHEMA)
-
-
-def _die_with_parent() -> None:
-    """In the runner child: get SIGKILL when the parent dies, so a killed run leaves no crawler behind."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _crawl_section(crawl_id, returncode, report, warcs, log_path, started, finished) -> dict[str, Any]:

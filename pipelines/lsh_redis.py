@@ -42,7 +42,6 @@ import numpy as np
 import redis
 from datasketch import MinHashLSH
 
-from pipelines.shingles import Ragged
 
 LOCK_TIMEOUT_S = 120.0  # a crashed commit frees the index after this long
 _HEADER = struct.Struct("<qqqQIH?H")  # published, seen, n_shingles, exact, commit, num_perm, kept, len(cluster id)

@@ -46,6 +46,7 @@ EXIT_FAILED = 1  # the run stopped; nothing was committed
 EXIT_INPUT_ERRORS = 3  # the run committed, but some inputs or pages became error records
 
 INPUTS_STATE = "inputs"
+SEGMENTS_STATE = "crawl_segments"  # WARC segments a crawl fed in as pages: inputs already ingested too
 DEDUP_STATE = "dedup"
 INPUTS_SCHEMA = pa.schema(
     [
@@ -140,7 +141,8 @@ def ingest(
 
 def _run(paths, extra_pages, out, config, state, writer, on_page) -> dict[str, Any]:
     t0 = time.perf_counter()
-    seen_inputs = {fp for table in read_state(out, INPUTS_STATE) for fp in table.column("fingerprint").to_pylist()}
+    seen_inputs = {fp for name in (INPUTS_STATE, SEGMENTS_STATE) for table in read_state(out, name)
+                   for fp in table.column("fingerprint").to_pylist()}
     index = DedupIndex.from_tables(read_state(out, DEDUP_STATE))
     furniture = FurnitureTable.from_state(read_state(out, LINES_STATE), read_state(out, PAGES_STATE),
                                           config.furniture)

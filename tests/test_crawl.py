@@ -10,7 +10,6 @@ import datetime as dt
 import gzip
 import re
 import time
-from pathlib import Path
 
 import duckdb
 import pytest
