@@ -121,7 +121,7 @@ def _summary(manifest: dict, out: Path) -> None:
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings.")
 @click.option("--workers", type=int, default=None, help="Clean-stage processes (default: one per core).")
 def crawl_cmd(sources: Path, out: Path, only: tuple[str, ...], config_path: Path | None, workers: int | None) -> None:
-    """Fetch SOURCES (a sources TOML) into <out>/_raw/*.warc.gz, then clean, dedup and commit."""
+    """Fetch SOURCES (a sources TOML) into <out>/_raw/*.warc.gz, cleaning while fetching; dedup and commit."""
     config = _config(config_path, workers)
     with _exit_codes("crawl"):
         try:
@@ -129,7 +129,8 @@ def crawl_cmd(sources: Path, out: Path, only: tuple[str, ...], config_path: Path
         except SourcesError as exc:
             raise click.UsageError(str(exc)) from exc
     _summary(manifest, out)
-    err.print(f"  crawled {manifest['crawl']['pages']} pages -> {', '.join(manifest['crawl']['warcs']) or 'nothing new'}")
+    warcs = manifest["crawl"]["warcs"]
+    err.print(f"  crawled {manifest['crawl']['pages']} pages into {len(warcs)} WARC segment(s) in {out / '_raw'}")
     for problem in manifest["crawl"]["problems"][:20]:
         err.print(f"  [yellow]crawl: {problem}[/]", markup=True, highlight=False)
     sys.exit(manifest["exit_code"])
