@@ -7,7 +7,7 @@ from html import unescape
 from pathlib import Path
 
 from crawler.loaders.charset import decode_html
-from crawler.loaders.checks import read_page_file
+from crawler.loaders.pagefile import load_page_file
 from crawler.record import PageError, RawPage
 
 # Canonical links live in <head>; scanning a bounded prefix keeps huge pages cheap.
@@ -43,19 +43,5 @@ def declared_url(page: str) -> str | None:
 
 
 def load_html(path: Path, *, max_bytes: int) -> Iterator[RawPage | PageError]:
-    """Yield the page in ``path``; ``fetched_at`` is the file's mtime (the best date a file has)."""
-    read = read_page_file(path, max_bytes)
-    if isinstance(read, PageError):
-        yield read
-        return
-    data, mtime = read
-    body, encoding = decode_html(data)
-    yield RawPage(
-        source_uri=str(path),
-        body=body,
-        kind="html",
-        source="html",
-        url=declared_url(body),
-        fetched_at=mtime,
-        encoding=encoding,
-    )
+    """Yield the page in ``path``, with the canonical URL it declares (if any)."""
+    return load_page_file(path, max_bytes, kind="html", source="html", decode=decode_html, url_of=declared_url)

@@ -8,23 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from crawler.loaders.charset import decode_text
-from crawler.loaders.checks import read_page_file
+from crawler.loaders.pagefile import load_page_file
 from crawler.record import PageError, RawPage
 
 
 def load_txt(path: Path, *, max_bytes: int) -> Iterator[RawPage | PageError]:
     """Yield the text in ``path``; ``fetched_at`` is the file's mtime, as for HTML files."""
-    read = read_page_file(path, max_bytes)
-    if isinstance(read, PageError):
-        yield read
-        return
-    data, mtime = read
-    body, encoding = decode_text(data)
-    yield RawPage(
-        source_uri=str(path),
-        body=body,
-        kind="text",
-        source="txt",
-        fetched_at=mtime,
-        encoding=encoding,
-    )
+    return load_page_file(path, max_bytes, kind="text", source="txt", decode=decode_text)
