@@ -249,7 +249,7 @@ def main() -> None:
     dedup, _ = bench_dedup(docs, args.repeat)
     _table("dedup stage (one core, end to end)", "docs", [dedup["stock"], dedup["ours"]])
     print("  (stock baseline: NFKC+lower \\w+ 5-word shingles, sha1, no verification; wirewash: folded "
-          "text, xxh32, verified pairs, union-find)")
+          "text, batch numpy token hashing, verified pairs, union-find)")
     print(f"\nload average {os.getloadavg()[0]:.2f} at end; total {time.perf_counter() - start:.0f} s")
 
     bare, one, many = clean["bare"].rate(), clean["one"].rate(), clean["many"].rate()
