@@ -27,12 +27,18 @@ process is killed are lost; their URLs were never reported as archived, and the 
 fetches them again. A page counts as ``archived`` (in the runner's report) only once its
 records are in a segment file.
 
-Several crawlers in one process (one per source) share one set of segments.
+Several crawlers in one process (one per source) share one set of segments. Several processes
+(``wirewash crawl --processes N``, or extra runners on other machines writing to a shared
+``_raw/``) each get their own WARC name, e.g. ``crawl-<id>-p1.warc.gz`` / ``crawl-<id>-<host>-<pid>.warc.gz``,
+so their segments never collide. The writer holds an exclusive ``flock`` on the part file it is
+writing, so ``part_is_live`` tells a live part file (another process is writing it) from the
+part file of a killed process, which alone may be salvaged.
 """
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import fcntl
 import hashlib
 import logging
 import os
@@ -61,6 +67,21 @@ _STOP = object()
 
 def part_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.part")
+
+
+def part_is_live(part: Path) -> bool:
+    """True while a writer (any process on this host, or on an NFS client with lock support) holds the part file."""
+    try:
+        fd = os.open(part, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing drops the probe's own lock
+    return False
 
 
 def segment_path(base: Path, seq: int) -> Path:
@@ -125,7 +146,11 @@ class _Segments:
     def _open(self) -> None:
         self.seq += 1
         self.path = segment_path(self.base, self.seq)
-        self.fh = part_path(self.path).open("wb")
+        part = part_path(self.path)
+        fresh = part.with_name(f"{part.name}.new")  # locked before it gets the name salvage looks for
+        self.fh = fresh.open("wb")
+        fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # live: not to be salvaged by others
+        os.replace(fresh, part)
         self.pages = 0
         self.opened = time.monotonic()
         now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -166,9 +191,9 @@ class _Segments:
             return
         self.fh.flush()
         os.fsync(self.fh.fileno())
+        os.replace(part_path(self.path), self.path)  # still locked while renamed: never seen unlocked as a part
         self.fh.close()
         self.fh = None
-        os.replace(part_path(self.path), self.path)
         self.finished.append(self.path)
 
 

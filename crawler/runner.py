@@ -1,7 +1,8 @@
 """Run the sources of a sources file in one Scrapy process; meant to be a subprocess.
 
     python -m crawler.runner --sources sources.toml --warc DIR/crawl-ID.warc.gz --report report.json \
-        [--known known-urls.txt] [--jobs JOBS_DIR] [--source NAME ...] [--set SETTING=JSON ...]
+        [--known known-urls.txt] [--jobs JOBS_DIR] [--source NAME ...] [--set SETTING=JSON ...] \
+        [--redis redis://HOST:PORT/DB --redis-prefix PREFIX]
 
 Each source gets its own crawler (and, with ``--jobs``, its own ``JOBDIR=<jobs>/<name>``, so a
 crawl stopped by SIGINT/SIGTERM — or killed — resumes where it stopped on the next run; the
@@ -9,7 +10,17 @@ job directory is removed once a source finishes). All crawlers share one set of 
 ``DIR/crawl-ID-00001.warc.gz`` ... (see ``crawler.archive``), each renamed into place when it is
 complete, so a caller may read finished segments while the crawl runs. The report (JSON) lists
 the segments and, per source, its finish reason, archived pages, fetch errors and stats.
-Exit status: 0 all sources finished, 3 some source did not finish or had fetch errors.
+Exit status: 0 all sources finished, 3 some source did not finish or had fetch errors, 1 no
+active crawl on the given Redis frontier.
+
+With ``--redis``, the frontier (request queue and seen-request set, per source) lives in Redis
+(``crawler.frontier``) and is shared with every other runner on the same URL and prefix, on this
+machine or others; ``--jobs`` is then ignored (Redis holds the queue). Extra runners on other
+machines join the crawl that the lock-holding ``wirewash crawl --redis URL`` is running: give each
+its own ``--warc`` name in the corpus's shared ``_raw/`` (the ``wirewash crawl`` log prints the
+command), e.g. ``--warc /shared/corpus/_raw/crawl-<crawl id>-$(hostname)-$$.warc.gz``. Only the
+lock holder ingests and commits; it reads its own runners' segments during the run, and the next
+``wirewash crawl`` takes over the other machines' segments (as a killed crawl's), URLs included.
 """
 from __future__ import annotations
 
@@ -24,6 +35,7 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler import frontier
 from crawler.archive import segment_glob
 from crawler.sources import Source, load_sources
 from crawler.spiders.feeds import FeedsSpider
@@ -46,13 +58,21 @@ def base_settings(overrides: dict[str, Any] | None = None) -> Settings:
     return settings
 
 
-def run(sources: list[Source], settings: Settings, jobs: Path | None) -> list[dict[str, Any]]:
+def run(sources: list[Source], settings: Settings, jobs: Path | None,
+        redis: tuple[str, str] | None = None) -> list[dict[str, Any]]:
+    """Crawl ``sources``; ``redis=(url, prefix)`` puts their frontiers in Redis (then no JOBDIR)."""
     process = CrawlerProcess(settings)
     crawlers = []
+    if redis is not None:
+        jobs = None
     for i, src in enumerate(sources):
         s = settings.copy()
         if jobs is not None:
             s.set("JOBDIR", str(jobs / src.name), priority="cmdline")
+        if redis is not None:
+            for key, value in frontier.redis_settings(redis[0], redis[1], src.name).items():
+                s.set(key, value, priority="cmdline")
+            s.set("EXTENSIONS", {**s.getdict("EXTENSIONS"), "crawler.frontier.SharedFrontier": 90}, priority="cmdline")
         if src.max_pages:
             s.set("CLOSESPIDER_ITEMCOUNT", src.max_pages, priority="cmdline")
         crawler = Crawler(SPIDERS[src.kind], s, init_reactor=(i == 0))
@@ -91,7 +111,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=Path, help="JOBDIR root (one directory per source)")
     ap.add_argument("--source", action="append", default=[], help="only these sources (repeatable)")
     ap.add_argument("--set", action="append", default=[], metavar="SETTING=JSON", help="Scrapy setting override")
+    ap.add_argument("--redis", metavar="URL", help="share the frontier through Redis (redis://HOST:PORT/DB)")
+    ap.add_argument("--redis-prefix", metavar="PREFIX", help="the corpus's key prefix (printed by wirewash crawl)")
     args = ap.parse_args(argv)
+    redis = None
+    if args.redis:
+        if not args.redis_prefix:
+            ap.error("--redis needs --redis-prefix")
+        active = frontier.active_crawl(frontier.connect(args.redis), args.redis_prefix)
+        if active is None:
+            print(f"no wirewash crawl is active on {args.redis} prefix {args.redis_prefix!r}: nothing to join",
+                  file=sys.stderr)
+            return 1
+        redis = (args.redis, args.redis_prefix)
 
     spec = load_sources(args.sources)
     sources = [spec.get(n) for n in args.source] if args.source else list(spec.sources)
@@ -104,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
             overrides[key] = value
     overrides["WIREWASH_WARC_PATH"] = str(args.warc)
     overrides["WIREWASH_KNOWN_URLS"] = str(args.known or "")
-    results = run(sources, base_settings(overrides), args.jobs)
+    overrides["WIREWASH_PROCESS_TOKEN"] = f"{frontier.process_token()}-{args.warc.name}"
+    results = run(sources, base_settings(overrides), args.jobs, redis)
     segments = sorted(args.warc.parent.glob(segment_glob(args.warc)))
     report = {"segments": [str(p) for p in segments], "sources": results}
     tmp = args.report.with_name(f".{args.report.name}.tmp")

@@ -120,12 +120,26 @@ def _summary(manifest: dict, out: Path) -> None:
 @click.option("--source", "only", multiple=True, help="Only these sources (repeatable).")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings.")
 @click.option("--workers", type=int, default=None, help="Clean-stage processes (default: one per core).")
-def crawl_cmd(sources: Path, out: Path, only: tuple[str, ...], config_path: Path | None, workers: int | None) -> None:
-    """Fetch SOURCES (a sources TOML) into <out>/_raw/*.warc.gz, cleaning while fetching; dedup and commit."""
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="Share the crawl frontier (queue + seen URLs) through Redis, redis://HOST:PORT/DB (scrapy-redis).")
+@click.option("--processes", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Crawler processes sharing the --redis frontier; their segments go into one ingest and one commit.")
+@click.option("--redis-prefix", default=None, metavar="PREFIX",
+              help="Redis key prefix of this corpus (default: wirewash:<corpus dir>-<path hash>).")
+def crawl_cmd(sources: Path, out: Path, only: tuple[str, ...], config_path: Path | None, workers: int | None,
+              redis_url: str | None, processes: int, redis_prefix: str | None) -> None:
+    """Fetch SOURCES (a sources TOML) into <out>/_raw/*.warc.gz, cleaning while fetching; dedup and commit.
+
+    With --redis URL [--processes N], N crawler processes share one frontier in Redis, so no page is
+    fetched twice; more runners on other machines may join (the command is in <out>/_crawls/<id>.log).
+    """
+    if processes > 1 and not redis_url:
+        raise click.UsageError("--processes N > 1 needs --redis URL")
     config = _config(config_path, workers)
     with _exit_codes("crawl"):
         try:
-            manifest = crawl(sources, out, config, only=list(only) or None)
+            manifest = crawl(sources, out, config, only=list(only) or None, redis=redis_url, processes=processes,
+                             redis_prefix=redis_prefix)
         except SourcesError as exc:
             raise click.UsageError(str(exc)) from exc
     _summary(manifest, out)

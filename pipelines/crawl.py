@@ -18,6 +18,16 @@ Under the corpus lock, from start to commit:
    into the same atomic commit: a URL counts as fetched only once its documents are in the
    corpus, and a segment is taken over by the next run unless it was committed.
 
+Scale-out (``--redis redis://HOST:PORT/DB --processes N``): N runner subprocesses share one
+frontier -- per source a request queue and a seen-request set in Redis (``crawler.frontier``,
+scrapy-redis), so no URL is scheduled twice -- each writing its own segments
+(``crawl-<id>-p1-00001.warc.gz``, ``crawl-<id>-p2-...``); all of them feed the one ingest and the
+one commit. The keys ``<prefix>:*`` (per corpus) are reset before the runners start and deleted
+after they exit. Runners on other machines may join while the crawl runs (the command is in
+``_crawls/<id>.log``); they write into the shared ``_raw/`` and the next run takes their segments
+over as leftovers. Part files that a live process is writing (``flock``) are never salvaged.
+The near-duplicate index can live in Redis too (``[dedup] redis_url``, ``pipelines.lsh_redis``).
+
 The segments are the raw archive: ``wirewash ingest <corpus>/_raw`` re-cleans everything without
 the network. Exit codes: 0 ok; 3 committed, but some source failed, did not finish or some pages
 became error records; 1 failed, nothing committed; 75 another run holds the corpus lock.
@@ -25,9 +35,11 @@ became error records; 1 failed, nothing committed; 75 another run holds the corp
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import secrets
+import shlex
 import shutil
 import subprocess
 import sys
@@ -39,7 +51,8 @@ from typing import Any
 import pyarrow as pa
 
 import crawler
-from crawler.archive import segment_glob
+from crawler import frontier
+from crawler.archive import part_is_live, segment_glob
 from crawler.loaders import input_fingerprint, iter_pages
 from crawler.record import PageError, RawPage
 from crawler.sources import load_sources
@@ -87,15 +100,27 @@ def warc_urls(paths: list[Path]) -> set[str]:
     return {page.url for page in iter_pages(paths) if isinstance(page, RawPage) and page.url}
 
 
-def salvage_parts(raw: Path) -> list[Path]:
-    """WARC part files of killed crawls, renamed so they can be ingested (cut-off tails are detected)."""
+def salvage_parts(raw: Path, prefixes: tuple[str, ...] = ("crawl-",)) -> list[Path]:
+    """WARC part files of killed crawls, renamed so they can be ingested (cut-off tails are detected).
+
+    Only part files whose segment name starts with one of ``prefixes``, and never one that a live
+    process (here or on another machine sharing ``raw``) is still writing.
+    """
     saved = []
     for part in sorted(raw.glob(".crawl-*.warc.gz.part")):
+        if not part.name[1:].startswith(prefixes) or part_is_live(part):
+            continue
         target = raw / part.name[1:].removesuffix(".warc.gz.part")
         target = target.with_name(f"{target.name}-salvaged.warc.gz")
         os.replace(part, target)
         saved.append(target)
     return saved
+
+
+def default_redis_prefix(out: Path) -> str:
+    """The per-corpus key prefix: ``wirewash:<corpus dir name>-<hash of its path>``."""
+    out = Path(out).resolve()
+    return f"wirewash:{out.name}-{hashlib.sha1(str(out).encode()).hexdigest()[:8]}"
 
 
 def crawl(
@@ -107,23 +132,34 @@ def crawl(
     settings: dict[str, Any] | None = None,
     timeout: float | None = None,
     on_page=None,
+    redis: str | None = None,
+    processes: int = 1,
+    redis_prefix: str | None = None,
 ) -> dict[str, Any]:
     """Crawl ``sources_file`` (all sources, or ``only`` these) into the corpus at ``out``.
 
-    ``settings`` overrides Scrapy settings (e.g. ``{"LOG_LEVEL": "WARNING"}``). Returns the
-    ingest manifest with ``command = "crawl"`` and a ``crawl`` section; ``exit_code`` is 0 or 3.
+    ``settings`` overrides Scrapy settings (e.g. ``{"LOG_LEVEL": "WARNING"}``). With ``redis``
+    (a ``redis://`` URL), ``processes`` runners share the frontier there under ``redis_prefix``
+    (default: ``default_redis_prefix(out)``). Returns the ingest manifest with
+    ``command = "crawl"`` and a ``crawl`` section; ``exit_code`` is 0 or 3.
     Raises ``CorpusLocked`` (exit 75) and ``CrawlFailed`` / ``SourcesError`` (exit 1 / 2).
     """
     sources_file, out = Path(sources_file).resolve(), Path(out).resolve()
     config = config or RunConfig()
+    if processes < 1 or (processes > 1 and not redis):
+        raise CrawlFailed("--processes N > 1 needs --redis URL (the processes share their frontier there)")
+    prefix = redis_prefix or default_redis_prefix(out)
     spec = load_sources(sources_file)  # fail early, with the source and key named
     for name in only or []:
         spec.get(name)
     started = dt.datetime.now(dt.timezone.utc)
     crawl_id = f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
     raw, jobs, logs = out / RAW, out / JOBS, out / CRAWLS
-    warc = raw / f"crawl-{crawl_id}.warc.gz"  # the crawl's name; its segments are crawl-<id>-NNNNN.warc.gz
-    report_path = logs / f"{crawl_id}.report.json"
+    if redis:  # one WARC name per runner: crawl-<id>-p<k>-NNNNN.warc.gz
+        warcs = [raw / f"crawl-{crawl_id}-p{k}.warc.gz" for k in range(1, processes + 1)]
+        reports = [logs / f"{crawl_id}-p{k}.report.json" for k in range(1, processes + 1)]
+    else:  # the crawl's name; its segments are crawl-<id>-NNNNN.warc.gz
+        warcs, reports = [raw / f"crawl-{crawl_id}.warc.gz"], [logs / f"{crawl_id}.report.json"]
     log_path = logs / f"{crawl_id}.log"
 
     with corpus_lock(out):
@@ -138,24 +174,53 @@ def crawl(
         leftover_urls = sorted(warc_urls(leftovers))  # fetched by the killed run: not again
         known = jobs / "known-urls.txt"
         known.write_text("".join(f"{u}\n" for u in sorted(known_urls(out) | set(leftover_urls))), encoding="utf-8")
-        cmd = [sys.executable, "-m", "crawler.runner", "--sources", str(sources_file), "--warc", str(warc),
-               "--report", str(report_path), "--known", str(known), "--jobs", str(jobs)]
+        common = ["--sources", str(sources_file), "--known", str(known)]
         for name in only or []:
-            cmd += ["--source", name]
+            common += ["--source", name]
         for key, value in (settings or {}).items():
-            cmd += ["--set", f"{key}={json.dumps(value)}"]
+            common += ["--set", f"{key}={json.dumps(value)}"]
+        if redis:
+            common += ["--redis", redis, "--redis-prefix", prefix]
         env = dict(os.environ)
         root = str(Path(crawler.__file__).resolve().parents[1])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         extra_manifest: dict[str, Any] = {"command": "crawl"}  # completed when the stream ends
-        with log_path.open("wb") as log:
-            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, preexec_fn=die_with_parent)
-            feed = _Feed(proc, warc, leftovers, config.max_input_bytes, timeout)
+        client = frontier.connect(redis) if redis else None
+        if client is not None:
             try:
-                def finish() -> None:  # the runner has exited and every segment has been read
-                    report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists() else None
+                frontier.reset(client, prefix, crawl_id)  # a fresh frontier; runners may join this crawl
+            except Exception as exc:  # redis.ConnectionError and friends
+                raise CrawlFailed(f"cannot use the Redis frontier at {redis}: {type(exc).__name__}: {exc}") from exc
+        with log_path.open("wb") as log:
+            if client is not None:
+                log.write((f"wirewash crawl {crawl_id}: shared frontier {redis} prefix {prefix!r}; to add a runner on "
+                           f"another machine (sharing {raw}):\n  {sys.executable} -m crawler.runner "
+                           + " ".join(shlex.quote(c) for c in common)
+                           + f" --warc {raw}/crawl-{crawl_id}-$(hostname)-$$.warc.gz"
+                           f" --report {logs}/{crawl_id}-$(hostname)-$$.report.json\n").encode())
+                log.flush()
+            procs = []
+            feed = None
+            try:
+                for warc, report_path in zip(warcs, reports):
+                    cmd = [sys.executable, "-m", "crawler.runner", *common, "--warc", str(warc), "--report", str(report_path)]
+                    if not redis:
+                        cmd += ["--jobs", str(jobs)]
+                    procs.append(subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                                  preexec_fn=die_with_parent))
+                feed = _Feed(procs, warcs, leftovers, config.max_input_bytes, timeout)
+
+                def finish() -> None:  # the runners have exited and every segment has been read
+                    found = [json.loads(r.read_text(encoding="utf-8")) for r in reports if r.exists()]
+                    report = merge_reports(found) if found else None
                     section = _crawl_section(crawl_id, feed.returncode, report, feed.segments, log_path, started,
                                              feed.exited_at)
+                    if found and len(found) < len(reports):
+                        section["problems"].append(f"{len(reports) - len(found)} of {len(reports)} runners exited "
+                                                   f"with no report; see {log_path}")
+                        feed.missing_report = True
+                    if redis:
+                        section["redis"] = {"url": redis, "prefix": prefix, "processes": processes}
                     extra_manifest.update({"crawl": section}, **({"exit_code": EXIT_PARTIAL} if section["problems"] else {}))
                     feed.report = report
 
@@ -170,24 +235,37 @@ def crawl(
                 manifest = ingest([], out, config, on_page=on_page, pages=feed, locked=True,
                                   extra_state=state_rows, extra_manifest=extra_manifest)
             finally:
-                feed.stop()
+                if feed is not None:
+                    feed.stop()
+                for proc in procs:
+                    if proc.poll() is None:
+                        proc.kill()
+                    proc.wait()
+                if client is not None:
+                    try:
+                        frontier.reset(client, prefix)  # nothing of this crawl is left in Redis
+                    except Exception as exc:  # noqa: BLE001
+                        log.write(f"could not delete the frontier keys {prefix}:*: {exc}\n".encode())
         write_json(manifest["crawl"], logs / f"{manifest['run_id']}.json")
     return manifest
 
 
 class _Feed:
-    """The pages of a crawl's WARC segments, as they are finished, until the runner has exited.
+    """The pages of a crawl's WARC segments, as they are finished, until its runners have exited.
 
-    Leftover segments of a killed crawl come first. Then the runner's finished segments are
-    polled (sorted by name = written order); once the runner has exited, a last look picks up
-    what it finished before exiting, and a part file it left (it died) is salvaged and read too.
+    Leftover segments of a killed crawl come first. Then the runners' finished segments are
+    polled (sorted by name = written order, per runner); once every runner has exited, a last look
+    picks up what they finished before exiting, and part files they left (one died) are salvaged
+    and read too. ``proc``/``warc`` are one runner and its WARC name, or lists of them.
     """
 
     POLL_S = 0.1
 
-    def __init__(self, proc: subprocess.Popen, warc: Path, leftovers: list[Path], max_bytes: int,
-                 timeout: float | None) -> None:
-        self.proc, self.warc, self.leftovers, self.max_bytes = proc, warc, leftovers, max_bytes
+    def __init__(self, proc, warc, leftovers: list[Path], max_bytes: int, timeout: float | None) -> None:
+        self.procs = list(proc) if isinstance(proc, (list, tuple)) else [proc]
+        self.warcs = list(warc) if isinstance(warc, (list, tuple)) else [warc]
+        self.proc, self.warc = self.procs[0], self.warcs[0]
+        self.leftovers, self.max_bytes = leftovers, max_bytes
         self.deadline = time.monotonic() + timeout if timeout else None
         self.exited_at = dt.datetime.now(dt.timezone.utc)
         self.returncode: int | None = None
@@ -195,6 +273,7 @@ class _Feed:
         self.own_salvaged: list[Path] = []
         self.urls: set[str] = set()  # page URLs of this run's own segments
         self.report: dict[str, Any] | None = None
+        self.missing_report = False  # some runner (of several) wrote no report
         self.done = False
         self.on_end = lambda: None
 
@@ -209,23 +288,27 @@ class _Feed:
     def _exited(self) -> bool:
         if self.returncode is not None:
             return True
-        code = self.proc.poll()
-        if code is None and self.deadline is not None and time.monotonic() > self.deadline:
-            self.proc.kill()
-            self.proc.wait()
-            code = -1  # as a timed-out subprocess.run reported it
-        if code is not None:
-            self.returncode = code
-            self.exited_at = dt.datetime.now(dt.timezone.utc)
-        return code is not None
+        codes = [proc.poll() for proc in self.procs]
+        if None in codes and self.deadline is not None and time.monotonic() > self.deadline:
+            for i, proc in enumerate(self.procs):
+                if codes[i] is None:
+                    proc.kill()
+                    proc.wait()
+                    codes[i] = -1  # as a timed-out subprocess.run reported it
+        if None in codes:
+            return False
+        self.returncode = next((c for c in codes if c), 0)
+        self.exited_at = dt.datetime.now(dt.timezone.utc)
+        return True
 
     def __iter__(self) -> Iterator[RawPage | PageError]:
         for path in self.leftovers:
             yield from self._read(path, own=False)
-        pattern, read = segment_glob(self.warc), set()
+        raw, read = self.warc.parent, set()
+        patterns = [segment_glob(w) for w in self.warcs]
         while True:
             exited = self._exited()  # before looking: a segment finished before the exit is seen below
-            new = [p for p in sorted(self.warc.parent.glob(pattern)) if p.name not in read]
+            new = sorted({p for pattern in patterns for p in raw.glob(pattern) if p.name not in read})
             for path in new:
                 read.add(path.name)
                 yield from self._read(path, own=True)
@@ -233,17 +316,42 @@ class _Feed:
                 break
             if not new:
                 time.sleep(self.POLL_S)
-        self.own_salvaged = [p for p in salvage_parts(self.warc.parent) if p.name.startswith(self.warc.name.removesuffix(".warc.gz"))]
-        for path in self.own_salvaged:  # the runner died: the records it wrote are kept
+        own = tuple(f"{w.name.removesuffix('.warc.gz')}-" for w in self.warcs)
+        self.own_salvaged = salvage_parts(raw, own)
+        for path in self.own_salvaged:  # a runner died: the records it wrote are kept
             yield from self._read(path, own=True)
         self.done = True
         self.on_end()
 
     def stop(self) -> None:
-        """Ingest failed or was interrupted: the runner must not outlive the crawl."""
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait()
+        """Ingest failed or was interrupted: no runner may outlive the crawl."""
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+        for proc in self.procs:
+            proc.wait()
+
+
+def merge_reports(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """One report of several runners that crawled the same sources off one shared frontier."""
+    if len(reports) == 1:
+        return reports[0]
+    merged: dict[str, dict[str, Any]] = {}
+    for report in reports:
+        for s in report["sources"]:
+            m = merged.get(s["name"])
+            if m is None:
+                merged[s["name"]] = {**s, "archived": list(s["archived"]), "errors": list(s["errors"]),
+                                     "stats": dict(s["stats"])}
+                continue
+            m["archived"] += s["archived"]
+            m["errors"] += s["errors"]
+            if m["complete"] and not s["complete"]:  # the worst runner's outcome is the source's
+                m["complete"], m["finish_reason"] = False, s["finish_reason"]
+            for k, v in s["stats"].items():
+                if isinstance(v, (int, float)):
+                    m["stats"][k] = max(m["stats"].get(k, 0), v) if k == "elapsed_time_seconds" else m["stats"].get(k, 0) + v
+    return {"segments": [seg for r in reports for seg in r["segments"]], "sources": list(merged.values())}
 
 
 def uncommitted_segments(raw: Path, out: Path) -> list[Path]:
@@ -258,7 +366,7 @@ def _url_rows(feed: _Feed, leftover_urls: list[str], crawl_id: str, run_id: str)
              "crawl_id": crawl_id, "run_id": run_id}
             for s in (feed.report or {}).get("sources", []) for a in s["archived"]]
     listed = {r["url"] for r in rows}
-    if feed.report is None or feed.own_salvaged:  # the runner died: what it archived is in its segments
+    if feed.report is None or feed.own_salvaged or feed.missing_report:  # a runner died: what it archived is in its segments
         leftover_urls = sorted(set(leftover_urls) | feed.urls)
     rows += [{"url": u, "requested_url": u, "source": None, "crawl_id": crawl_id, "run_id": run_id}
              for u in leftover_urls if u not in listed]
