@@ -175,6 +175,12 @@ LINE_RULES: tuple[LineRule, ...] = (
              r"|mit dem (?:laden|abspielen|aktivieren) (?:des|der) (?:videos?|inhalts?|karte)\b.{0,40}\b(?:akzeptieren|stimmen)"
              r"|(?:this|the) (?:content|video|embed) is (?:hosted|provided) by a third[- ]party)\b.{0,300}",
              max_chars=400),
+    # Media-library availability notes under a video or audio: "Video verfügbar bis 28.02.2021",
+    # "Available until 12 March 2024". The whole line is the note: a sentence around it stays.
+    LineRule("media_availability",
+             r"(?:(?:video|audio|clip|sendung|beitrag|podcast|folge|episode|programme|program)\s+)?"
+             r"(?:verfügbar|abrufbar|online|available|disponible|disponibile)\s+"
+             rf"(?:bis(?:\s+zum)?|until|till|jusqu'(?:au|à)|hasta(?:\s+el)?|fino al)\s+{_DATE}\.?"),
     # Share bars: "Share this article", "Share on Facebook", "Facebook Twitter Email", "Copy link".
     LineRule("share", rf"(?:{_SHARE_WORD})(?:[\s,|/•·:]+(?:{_SHARE_WORD}))*\s*:?"),
     # Picture labels without a caption: "Titelbild:", "Crédits photos : X", "Symbolbild".

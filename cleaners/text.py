@@ -41,6 +41,10 @@ _LIST_RUN = 3
 _ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _SPEECH = re.compile(r'[:"“”„«»]')
 _SENTENCE_BREAK = re.compile(r"\w[.!?] +[A-ZÄÖÜÀ-Ý]")
+# A line ending in a bracketed aside of several words ("(if you noticed it at all 😉 )") or in an
+# emoji is a blogger's prose, not a headline: headline suffixes in brackets are one or two words
+# ("(Video)", "[Update]"), and headlines end in a word.
+_PROSE_ENDING = re.compile(r"[(\[][^()\[\]\s]*(?:\s+[^()\[\]\s]+){3,}\s*[)\]]\W*$|[\U0001F000-\U0001FAFF\u2600-\u27BF]\W*$")
 # Sign-off words of letters and blogs, followed by a name ("Best" and "Love" left out: they also
 # start names and headings, "Best Western", "Love Island").
 _SIGN_OFF = re.compile(
@@ -341,13 +345,15 @@ def _mark_inline_related(a: _Article, first: int, last: int) -> None:
     Subheads are shorter (3-9 words) and captions were taken by the gallery rules already. A
     line with a colon or a double quote is reported speech running on (a quote opened with “
     whose paragraph the scraper broke), not a headline; so is a line with a sentence break
-    inside it, or one whose next line goes on in lower case: a paragraph the scraper broke.
+    inside it, or one whose next line goes on in lower case: a paragraph the scraper broke. A
+    line ending in an emoji or in a bracketed aside of several words is a blogger's prose.
     """
     kept = list(a.kept(first, last + 1))
     for prev, i, nxt in zip(kept, kept[1:], kept[2:]):
         line = a.lines[i]
         if (10 <= word_count(line) <= 30 and not ends_sentence(line) and not _SPEECH.search(line)
-                and not _BULLET.match(line) and not _SENTENCE_BREAK.search(line) and not a.lines[nxt][0].islower()
+                and not _BULLET.match(line) and not _SENTENCE_BREAK.search(line) and not _PROSE_ENDING.search(line)
+                and not a.lines[nxt][0].islower()
                 and ends_sentence(a.lines[prev]) and ends_sentence(a.lines[nxt])):
             a.mark(i, "inline_related")
 

@@ -198,6 +198,49 @@ def test_tail_text_after_a_dropped_element_stays() -> None:
     assert "tail words" in text and "Advertisement" not in text
 
 
+DESCRIPTION = (
+    "The ferry crews talk about eight months on the river. They crossed more than four thousand times. "
+    "Most passengers were commuters on their way to the northern bank."
+)
+LONG_CAPTION = (
+    "Crews lift the last of the new steel deck plates into place over the river on a cold morning in "
+    "February, three weeks before the harbour bridge was opened again to cars, buses and cyclists."
+)
+
+
+def test_a_caption_that_holds_a_description_stays() -> None:
+    body = f'<div class="video"><p>{LONG}</p><div class="item-caption"><p>{DESCRIPTION}</p></div></div>'
+    text, rules = _prune(body)
+    assert DESCRIPTION in text and rules == []
+
+
+def test_a_long_caption_inside_the_article_stays() -> None:
+    body = (
+        f'<div class="story"><p>{LONG}</p><figure><figcaption>{LONG_CAPTION}</figcaption></figure>'
+        f'<p>{LONG}</p></div>'
+    )
+    text, rules = _prune(body)
+    assert LONG_CAPTION in text and rules == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a caption proper: short sentences
+        (f'<div class="story"><p>{LONG}</p><figure><figcaption>The bridge at dawn. Photo: Max Mustermann'
+         f'</figcaption></figure><p>{LONG}</p></div>'),
+        # a long caption outside the article (a sidebar teaser's picture)
+        (f'<div class="story"><p>{LONG}</p><p>{LONG}</p></div><aside><figure><figcaption>{LONG_CAPTION}'
+         '</figcaption></figure></aside>'),
+        # sentences under a credit or copyright name are the footer's, not a description
+        f'<div class="story"><p>{LONG}</p><p>{LONG}</p></div><div class="copyright"><p>{DESCRIPTION}</p></div>',
+    ],
+)
+def test_lookalike_captions_still_go(body: str) -> None:
+    text, rules = _prune(body)
+    assert rules == ["caption"] and LONG in text
+
+
 @pytest.mark.parametrize(
     "html",
     [

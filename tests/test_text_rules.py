@@ -110,6 +110,9 @@ CASES = [
     furniture("embed_placeholder", TITLE, P1, "Click to load the video from Example Tube.", P2, P3),
     stays("embed_placeholder", TITLE, P1, "The council said the video from the eastern bank would be shown at the town hall "
           "on Friday, when residents can load their questions onto the agenda.", P2),
+    furniture("media_availability", TITLE, P1, "Video verfügbar bis 28.02.2031", P2, P3),
+    furniture("media_availability", TITLE, P1, "Available until 12 March 2031", P2, P3),
+    stays("media_availability", TITLE, P1, "Sandbags are available until 12 March 2031 at the town hall, the council said.", P2),
     furniture("share", TITLE, P1, "Share this article", P2, P3),
     furniture("share", TITLE, P1, "Facebook Twitter Email Copy link", P2, P3),
     stays("share", TITLE, P1, "Share prices of the water company fell by four percent after the flood warnings were issued.", P2),
@@ -236,6 +239,14 @@ CASES = [
     stays("inline_related", TITLE, P1, P2, "If you would like to volunteer on the eastern bank this weekend, you can email",
           "volunteers@example.org and the council will send you a place and a time.", P3),
     stays("inline_related", TITLE, P1, P2, "The mayor said on Monday: “We will rebuild every house that was lost in this valley",
+          P3, P4),
+    # A short bracketed suffix is still a headline's; a bracketed aside of several words, or an
+    # emoji at the end, is a blogger's prose.
+    furniture("inline_related", TITLE, P1, P2, "Valley farmers count the cost of spring floods as insurers refuse claims (Video)",
+              P3, P4),
+    stays("inline_related", TITLE, P1, P2, "And sorry again for the small mix-up with the river names last week (if you noticed it at all 😉 )",
+          P3, P4),
+    stays("inline_related", TITLE, P1, P2, "We finally got the last of the sandbags onto the truck before the rain came back 🎉",
           P3, P4),
     furniture("tail_fragment", *ARTICLE, "Edited by John Doe", "Example Times – Monitoring.", "banner",
               snippet="Example Times – Monitoring."),
