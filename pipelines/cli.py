@@ -97,7 +97,7 @@ def _summary(manifest: dict, out: Path) -> None:
     table.add_column("stage")
     table.add_column("count", justify="right")
     for label, key in [
-        ("new inputs", "inputs_new"), ("inputs already ingested", "inputs_skipped_known"),
+        ("new input files", "inputs_new"), ("input files already ingested", "inputs_skipped_known"),
         ("pages loaded", "pages_loaded"), ("pages cleaned", "pages_cleaned"),
         ("documents", "documents"), ("documents already in corpus", "docs_skipped_known"),
         ("exact duplicates", "exact_duplicates"), ("near duplicates", "near_duplicates"),
@@ -142,11 +142,7 @@ def crawl_cmd(sources: Path, out: Path, only: tuple[str, ...], config_path: Path
                              redis_prefix=redis_prefix)
         except SourcesError as exc:
             raise click.UsageError(str(exc)) from exc
-    _summary(manifest, out)
-    warcs = manifest["crawl"]["warcs"]
-    err.print(f"  crawled {manifest['crawl']['pages']} pages into {len(warcs)} WARC segment(s) in {out / '_raw'}")
-    for problem in manifest["crawl"]["problems"][:20]:
-        err.print(f"  [yellow]crawl: {problem}[/]", markup=True, highlight=False)
+    _crawl_summary(manifest, out)
     sys.exit(manifest["exit_code"])
 
 
@@ -159,8 +155,16 @@ def demo_cmd(out: Path, second_wave: bool, workers: int | None) -> None:
     with _exit_codes("demo"):
         manifests = demo(out, _config(None, workers), second_wave=second_wave)
     for manifest in manifests:
-        _summary(manifest, out)
+        _crawl_summary(manifest, out)
     sys.exit(max(m["exit_code"] for m in manifests))
+
+
+def _crawl_summary(manifest: dict, out: Path) -> None:
+    _summary(manifest, out)
+    warcs = manifest["crawl"]["warcs"]
+    err.print(f"  crawled {manifest['crawl']['pages']} pages into {len(warcs)} WARC segment(s) in {out / '_raw'}")
+    for problem in manifest["crawl"]["problems"][:20]:
+        err.print(f"  [yellow]crawl: {problem}[/]", markup=True, highlight=False)
 
 
 @main.command("stats")
