@@ -1,7 +1,7 @@
 """Snippet precision/recall/F1 and pages per CPU-second on the extraction devset, side by side:
 bare trafilatura `extract(html, include_comments=False)` against wirewash's cleaner.
 
-    python -m benchmarks.devset [--limit N] [--only extract] [--diffs] [--blame] [--devset PATH]
+    python -m benchmarks.devset [--limit N] [--only extract] [--diffs] [--blame] [--devset PATH] [--labels PATH]
 
 wirewash's side is `cleaners.clean.clean_page` (its documents' texts joined by blank lines) when it
 can be imported, else `cleaners.extract.extract_html`; `--only extract` picks extract_html (DOM
@@ -10,6 +10,12 @@ turn, so machine noise hits them alike. Scoring as in ../shared/README.md: the c
 whitespace-collapsed (so are the snippets); a `with` snippet found is a true positive, one
 missing a false negative; a `without` snippet found is a false positive; counts are summed over
 pages. The devset is other people's text: it is read in place, never copied into the project.
+
+A second table scores both sides the same way over the project's own invented fixtures
+(samples/html/*.html and the HTML records of samples/feeds/items.jsonl), labelled by hand in
+benchmarks/labels.json: `{"pages": [{"path", "encoding" (file pages), "id" (feed records),
+"with": [...], "without": [...]}]}`. It is printed after the devset table, and alone when
+../shared is absent; `--limit` bounds only the devset, `--diffs` and `--blame` cover both.
 
 `--blame` says who is responsible for each of wirewash's errors, to tune rules by: every lost
 `with` snippet is attributed to the removal that holds it ("dom:<table>" for a DOM rule,
@@ -38,7 +44,9 @@ from cleaners.config import CleanConfig
 from cleaners.extract import extract_html
 from cleaners.model import Removal
 
-DEFAULT_DEVSET = Path(__file__).resolve().parents[2] / "shared" / "devset" / "extraction"
+PROJECT = Path(__file__).resolve().parents[1]
+DEFAULT_DEVSET = PROJECT.parent / "shared" / "devset" / "extraction"
+DEFAULT_LABELS = PROJECT / "benchmarks" / "labels.json"
 
 Cleaner = Callable[[str, str | None], str]
 
@@ -108,6 +116,31 @@ def load_pages(devset: Path, limit: int | None) -> Iterator[Page]:
                 with_=tuple(collapse(s) for s in truth.get("with", [])),
                 without=tuple(collapse(s) for s in truth.get("without", [])),
             )
+
+
+def load_fixtures(labels: Path) -> Iterator[Page]:
+    """The project's labelled fixtures: a page file (decoded with its label's `encoding`) or,
+    with an `id`, the record of that id in a JSON-lines feed file (its `html` and `url`). Paths
+    are relative to the project's root."""
+    records: dict[Path, dict[str, dict]] = {}
+    for entry in json.loads(labels.read_text(encoding="utf-8"))["pages"]:
+        path = PROJECT / entry["path"]  # paths are relative to the project's root
+        if "id" in entry:
+            if path not in records:
+                with path.open(encoding="utf-8") as feed:
+                    records[path] = {r["id"]: r for r in map(json.loads, filter(str.strip, feed))}
+            record = records[path][entry["id"]]
+            page_id, html, url = entry["id"], record["html"], record.get("url") or ""
+        else:
+            page_id, url = entry["path"], ""
+            html = decode(path.read_bytes(), entry.get("encoding"))
+        yield Page(
+            id=page_id,
+            url=url if url.startswith(("http://", "https://")) else None,
+            html=html,
+            with_=tuple(collapse(s) for s in entry.get("with", [])),
+            without=tuple(collapse(s) for s in entry.get("without", [])),
+        )
 
 
 def bare_trafilatura(html: str, url: str | None) -> str:
@@ -230,25 +263,12 @@ def report(sides: list[Side], pages: int) -> None:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.devset", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--limit", type=int, help="score only the first N pages of the manifest")
-    parser.add_argument("--only", choices=["extract"], help="score extract_html (no text rules) as wirewash's side")
-    parser.add_argument("--diffs", action="store_true", help="list the snippets the two sides disagree on")
-    parser.add_argument("--blame", action="store_true", help="attribute each error to a rule or to extraction")
-    parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET, help=f"default: {DEFAULT_DEVSET}")
-    args = parser.parse_args(argv)
-    if not (args.devset / "manifest.jsonl").is_file():
-        print(f"devset not found at {args.devset} (expected ../shared/devset/extraction): skipped")
-        return 0
-    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs every page it discards
-    logging.getLogger("htmldate").setLevel(logging.CRITICAL)
-
-    name, clean = wirewash_cleaner(args.only == "extract")
+def score(title: str, source: Iterator[Page], where: str, name: str, clean: Cleaner, args: argparse.Namespace) -> None:
+    """Both sides over one set of pages, page by page in turn, then their table."""
     sides = [Side("trafilatura extract", bare_trafilatura), Side(name, clean)]
     blame = Blame() if args.blame and name == "wirewash clean_page" else None
     pages = 0
-    for page in load_pages(args.devset, args.limit):
+    for page in source:
         if pages == 0:  # warm-up off the books: lazy imports, caches, the language model
             for side in sides:
                 run(Side(side.name, side.clean), page)
@@ -258,11 +278,37 @@ def main(argv: list[str] | None = None) -> int:
         if blame is not None:
             blame_page(blame, page, base, ours)
         pages += 1
-    print(f"devset: {pages} pages from {args.devset}")
+    print(f"{title}: {pages} pages from {where}")
     if blame is not None:
         print_blame(blame)
     if pages:
         report(sides, pages)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.devset", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, help="score only the first N pages of the manifest")
+    parser.add_argument("--only", choices=["extract"], help="score extract_html (no text rules) as wirewash's side")
+    parser.add_argument("--diffs", action="store_true", help="list the snippets the two sides disagree on")
+    parser.add_argument("--blame", action="store_true", help="attribute each error to a rule or to extraction")
+    parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET, help=f"default: {DEFAULT_DEVSET}")
+    parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS, help=f"fixture labels; default: {DEFAULT_LABELS}")
+    args = parser.parse_args(argv)
+    devset_found = (args.devset / "manifest.jsonl").is_file()
+    if not devset_found:
+        print(f"devset not found at {args.devset} (expected ../shared/devset/extraction): skipped")
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs every page it discards
+    logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+
+    name, clean = wirewash_cleaner(args.only == "extract")
+    if devset_found:
+        score("devset", load_pages(args.devset, args.limit), str(args.devset), name, clean, args)
+    if args.labels.is_file():
+        if devset_found:
+            print()
+        score("fixtures", load_fixtures(args.labels), str(args.labels), name, clean, args)
+    else:
+        print(f"fixture labels not found at {args.labels}: skipped")
     return 0
 
 
