@@ -40,7 +40,7 @@ COLUMN_MEANING = {
     "fetched_at": "when the page was fetched, UTC (the `crawl_date` partition is its UTC date)",
     "language": "ISO 639-1 code of the text (py3langid)",
     "wire_source": "wire agency the story is credited to (e.g. `AP`, `AFP`, `Reuters`), when the page credits one",
-    "text": "the cleaned article text, paragraphs separated by blank lines",
+    "text": "the cleaned article text, one paragraph per line",
     "text_chars": "characters in `text`",
     "chars_removed": "characters of page furniture removed from the extracted text",
     "removals": "characters removed per cleaning rule (`rule`, `chars`), one entry per rule that fired",
