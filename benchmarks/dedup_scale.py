@@ -165,7 +165,8 @@ def partition(outcomes: list[DedupOutcome]) -> set[frozenset[str]]:
 
 
 def redis_benchmark(url: str | None, n_docs: int, seed: int, batch: int, memory_docs: int) -> None:
-    from pipelines.lsh_redis import redis_index, temporary_server
+    from benchmarks.redis_server import temporary_server
+    from pipelines.lsh_redis import redis_index
     with (temporary_server() if url is None else _given(url)) as url:
         config = DedupConfig(redis_url=url, redis_basename="bench")
         store = redis_index(url, "bench", config.threshold, config.num_perm)

@@ -17,16 +17,15 @@ Requests are pushed in pipelined batches (one round trip per batch) so the run t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
-import socket
-import subprocess
-import tempfile
 import time
 
 from scrapy import Request, Spider
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 
+from benchmarks.redis_server import temporary_server
 from crawler.frontier import connect, redis_settings
 from crawler.safety import ARTICLE
 from crawler.spiders import SOURCE_META
@@ -52,30 +51,6 @@ def synthetic_url(i: int) -> str:
 
 def used_memory(client) -> int:
     return int(client.info("memory")["used_memory"])
-
-
-def start_server() -> tuple[subprocess.Popen, str, str]:
-    exe = shutil.which("redis-server")
-    if exe is None:
-        raise SystemExit("redis-server is not installed (Debian: apt-get install redis-server), or pass --redis URL")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    data = tempfile.mkdtemp(prefix="wirewash-redis-")
-    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--dir", data, "--save", "",
-                             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    client = connect(url)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            return proc, url, data
-        except Exception:  # noqa: BLE001 - not up yet
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise SystemExit("redis-server did not start")
-            time.sleep(0.05)
 
 
 class _Batched:
@@ -151,11 +126,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--urls", type=int, default=100_000)
     ap.add_argument("--redis", help="an existing Redis (its db is used for two temporary keys)")
     args = ap.parse_args(argv)
-    proc = data = None
-    url = args.redis
-    if url is None:
-        proc, url, data = start_server()
-    try:
+    if args.redis is None and shutil.which("redis-server") is None:
+        raise SystemExit("redis-server is not installed (Debian: apt-get install redis-server), or pass --redis URL")
+    with contextlib.nullcontext(args.redis) if args.redis else temporary_server() as url:
         version = connect(url).info("server")["redis_version"]
         print(f"Redis {version}, {args.urls:,} synthetic article requests (URL ~{len(synthetic_url(1))} chars)")
         results = measure(url, args.urls)
@@ -166,11 +139,6 @@ def main(argv: list[str] | None = None) -> None:
                   f"  ({r['seconds']:.1f} s{extra})")
             total += r["bytes_per_url"]
         print(f"  {'both (every URL seen and still queued)':45s} {total:7.1f} B/URL  {total * 1e6 / GIB:.3f} GiB per million URLs")
-    finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait()
-            shutil.rmtree(data, ignore_errors=True)
 
 
 if __name__ == "__main__":

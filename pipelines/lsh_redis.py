@@ -29,12 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import socket
 import struct
-import subprocess
-import tempfile
-import time
 import uuid
 from typing import NamedTuple
 
@@ -261,40 +256,3 @@ def redis_index(url: str, basename: str, threshold: float, num_perm: int) -> Red
     if key not in _CACHE:
         _CACHE[key] = RedisIndex(url, basename, threshold, num_perm)
     return _CACHE[key]
-
-
-@contextlib.contextmanager
-def temporary_server():
-    """A throwaway ``redis-server`` on a free 127.0.0.1 port, no persistence; yields its URL.
-    For tests and benchmarks: raises ``FileNotFoundError`` if ``redis-server`` is not installed."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise FileNotFoundError("redis-server is not installed")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    with tempfile.TemporaryDirectory() as folder:
-        process = subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", folder, "--save", "",
-             "--appendonly", "no", "--protected-mode", "yes"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        try:
-            client = redis.Redis(host="127.0.0.1", port=port)
-            for _ in range(200):
-                try:
-                    client.ping()
-                    break
-                except redis.exceptions.ConnectionError:
-                    time.sleep(0.025)
-            else:
-                raise RuntimeError(f"redis-server did not start on port {port}")
-            client.close()
-            yield f"redis://127.0.0.1:{port}/0"
-        finally:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()

@@ -9,8 +9,6 @@ articles and duplicates, and no article page may be fetched twice.
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
 import threading
 import time
 from collections import Counter
@@ -22,6 +20,7 @@ import pytest
 from crawler.demo_site import DemoWeb, demo_sources
 from output.store import read_state
 from pipelines.config import RunConfig
+from benchmarks.redis_server import temporary_server
 from pipelines.crawl import SEGMENTS_STATE, crawl, default_redis_prefix, known_urls
 
 REDIS_SERVER = shutil.which("redis-server")
@@ -29,41 +28,12 @@ DELAY = 0.3  # seconds per article response: the crawl lasts long enough for bot
 SETTINGS = {"LOG_LEVEL": "INFO", "CONCURRENT_REQUESTS": 1}  # one request in flight per source and process
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
+def redis_url():
     if REDIS_SERVER is None:
         pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
-    import redis
-
-    port, data = free_port(), tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen([REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data),
-                             "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        client = redis.Redis.from_url(url)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.skip(f"redis-server did not start (exit {proc.poll()})")
-                time.sleep(0.05)
+    with temporary_server() as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 class SlowWeb(DemoWeb):

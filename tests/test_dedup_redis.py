@@ -22,7 +22,7 @@ NOW = datetime(2026, 11, 22, tzinfo=timezone.utc)
 
 @pytest.fixture(scope="module")
 def server():
-    from pipelines.lsh_redis import temporary_server
+    from benchmarks.redis_server import temporary_server
     with temporary_server() as url:
         yield url
 
