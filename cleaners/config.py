@@ -12,3 +12,4 @@ class CleanConfig:
     detect_language: bool = True  # py3langid on the clean text (trafilatura reports none)
     min_article_chars: int = 120  # shorter pieces of a split page are fragments, not documents
     max_body_chars: int = 5_000_000  # larger bodies are refused with reason "too_large"
+    page_timeout_s: float = 60.0  # a page whose cleaning takes longer becomes a "timeout" error; 0 = none

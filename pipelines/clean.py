@@ -4,15 +4,19 @@ Cleaning is CPU-bound (trafilatura alone takes 20-50 ms a page), so pages are cl
 worker processes in chunks while the caller keeps reading input. Output keeps input order, so a
 run is deterministic whatever the number of workers. A page that makes the cleaner raise becomes
 a ``PageError``; a page that kills its worker process (a C-level crash, the OOM killer) is
-retried alone in a fresh pool and, if it kills that one too, becomes a ``worker_crashed`` error.
+retried alone in a fresh pool and, if it kills that one too, becomes a ``worker_crashed`` error;
+a page whose cleaning runs past ``CleanConfig.page_timeout_s`` becomes a ``timeout`` error.
 """
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 
@@ -40,12 +44,41 @@ def clean_one(page: RawPage, config: CleanConfig) -> Result:
     if len(page.body) > config.max_body_chars:
         return PageError(page.source_uri, "clean", "too_large", f"{len(page.body)} characters > {config.max_body_chars}")
     try:
-        docs = clean_page(page.body, page.kind, page.url, config)
+        with _time_limit(config.page_timeout_s):
+            docs = clean_page(page.body, page.kind, page.url, config)
+    except PageTimeout:
+        return PageError(page.source_uri, "clean", "timeout", f"cleaning took over {config.page_timeout_s:g} s")
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the run
         return PageError(page.source_uri, "clean", "exception", f"{type(exc).__name__}: {exc}")
     if not docs:
         return PageError(page.source_uri, "clean", "no_text", "no article text left after extraction and cleaning")
     return Cleaned(page, docs)
+
+
+class PageTimeout(Exception):
+    """Raised inside a page's cleaning when it runs past ``CleanConfig.page_timeout_s``."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (SIGALRM), so a pathological page cannot hang a run.
+
+    Signals reach only the main thread: elsewhere (Dask worker threads) the block runs unlimited.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise PageTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _clean_chunk(items: list[Item], config: CleanConfig) -> list[Result]:
