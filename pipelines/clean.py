@@ -41,6 +41,8 @@ Result = Cleaned | PageError
 
 def clean_one(page: RawPage, config: CleanConfig) -> Result:
     """Clean one page; every failure becomes a ``PageError`` naming the page."""
+    if page.http_status is not None and page.http_status >= 400:  # an error page is not an article
+        return PageError(page.source_uri, "fetch", "http_error", f"HTTP {page.http_status} for {page.url}")
     if len(page.body) > config.max_body_chars:
         return PageError(page.source_uri, "clean", "too_large", f"{len(page.body)} characters > {config.max_body_chars}")
     try:

@@ -54,3 +54,11 @@ def test_two_workers_give_the_same_results_in_input_order():
     assert [getattr(r, "page", r) for r in parallel] == [getattr(r, "page", r) for r in serial]
     assert [[d.text for d in r.docs] for r in parallel if isinstance(r, stage.Cleaned)] == \
         [[d.text for d in r.docs] for r in serial if isinstance(r, stage.Cleaned)]
+
+
+def test_an_http_error_page_is_an_error_record_not_an_article():
+    gone = RawPage(source_uri="x.warc#record=1", body=ARTICLE, kind="html", source="warc",
+                   url="https://example.org/gone", http_status=404)
+    [result] = stage.clean_stream([gone], CleanConfig(), workers=1)
+    assert isinstance(result, PageError)
+    assert (result.stage, result.reason) == ("fetch", "http_error") and "404" in result.detail
