@@ -83,6 +83,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.shingles import NORMALISATION_VERSION, Ragged, shingle_hashes, tokenize_batch
+from pipelines.linking import link
 from pipelines.signatures import SCHEME, band_keys, lsh_bands, minhash_batch
 
 KEEP_RULES = ("earliest_published", "longest", "smallest_id")
@@ -91,7 +92,6 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)
 _UNDATED = np.iinfo(np.int64).max  # sorts after every date: "undated ranks after dated"
 _BATCH_CHARS = 4_000_000  # text fingerprinted per numpy pass: bounds the per-byte work arrays
-_PAIR_CHUNK = 65_536  # candidate pairs compared per numpy step
 
 INDEX_SCHEMA = pa.schema(
     [
@@ -290,25 +290,26 @@ class DedupIndex:
 
     def band_table(self, bands: tuple[tuple[int, int], ...]) -> tuple[np.ndarray, np.ndarray, int]:
         """(sorted band keys, their rows, key shift) of every row, for ``bands``; computed once per
-        index. Keys are ``band_keys >> shift`` (see :func:`_sorted_band_table`)."""
+        index. Keys are ``band_keys >> shift`` (see :func:`_sorted_keys`)."""
         if bands not in self._bands:
-            self._bands[bands] = _sorted_band_table(self.fingerprints.signatures, bands)
+            self._bands[bands] = _sorted_keys(band_keys(self.fingerprints.signatures, bands))
         return self._bands[bands]
 
 
-def _sorted_band_table(signatures: np.ndarray, bands: tuple[tuple[int, int], ...]) -> tuple[np.ndarray, np.ndarray, int]:
-    """Band keys of every row sorted once, as one ``np.sort`` of uint64 (no argsort): each key's
+def _sorted_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Band keys (documents x bands) sorted as one ``np.sort`` of uint64 (no argsort): each key's
     low ``shift`` bits are replaced by its row number, so a sorted value gives both the key
     (``value >> shift``) and the row. Dropping those bits keeps >= 32 bits of key below 2^32
-    rows: an unrelated match costs one extra candidate, which verification refuses."""
-    n = len(signatures)
+    rows: an unrelated match costs one extra candidate, which verification refuses. Sorts
+    ``keys`` in place (an index's table is large: no copy)."""
+    n, n_bands = keys.shape
     shift = max(1, int(n).bit_length())
     if shift > 32:
         raise ValueError(f"dedup index of {n} rows is too large for one band table")
-    packed = band_keys(signatures, bands).ravel()
+    packed = keys.reshape(-1)
     packed >>= np.uint64(shift)
     packed <<= np.uint64(shift)
-    packed |= np.repeat(np.arange(n, dtype=np.uint64), len(bands))
+    packed |= np.repeat(np.arange(n, dtype=np.uint64), n_bands)
     packed.sort()
     rows = (packed & np.uint64((1 << shift) - 1)).astype(np.int64)
     packed >>= np.uint64(shift)
@@ -361,26 +362,31 @@ def fingerprints(docs: list[DedupInput], config: DedupConfig, now: datetime | No
     now_us = _us(now or datetime.now(timezone.utc), "-", "now")
     published = [_us(d.published_at, d.doc_id, "published_at") for d in docs]
     seen = [_us(d.fetched_at, d.doc_id, "fetched_at") for d in docs]
-    parts = []
+    signatures = np.empty((len(docs), config.num_perm), np.uint32)
+    n_shingles, exact, names, numbers = [], [], [], []
     start = 0
-    while start < len(docs) or not parts:
+    while start < len(docs) or not exact:  # token and shingle hashes are dropped batch by batch
         end, chars = start, 0
         while end < len(docs) and (end == start or chars < _BATCH_CHARS):
             chars += len(docs[end].text)
             end += 1
         tokens = tokenize_batch([doc.text for doc in docs[start:end]])
         shingles = shingle_hashes(tokens.tokens, config.shingle_size)
-        parts.append((tokens, shingles, minhash_batch(shingles, config.num_perm, config.seed)))
+        signatures[start:end] = minhash_batch(shingles, config.num_perm, config.seed)
+        n_shingles.append(np.diff(shingles.offsets))
+        exact.append(tokens.exact)
+        names.append(tokens.names)
+        numbers.append(tokens.numbers)
         start = end
     return Fingerprints(
         doc_ids=[d.doc_id for d in docs],
         published_us=np.array([_UNDATED if p is None else p for p in published], np.int64),
         seen_us=np.array([now_us if s is None else s for s in seen], np.int64),
-        n_shingles=np.concatenate([np.diff(s.offsets) for _, s, _ in parts]),
-        signatures=np.concatenate([m for _, _, m in parts]),
-        exact=np.concatenate([t.exact for t, _, _ in parts]),
-        names=_ragged_concat([t.names for t, _, _ in parts], np.dtype(np.uint32)),
-        numbers=_ragged_concat([t.numbers for t, _, _ in parts], np.dtype(np.uint32)),
+        n_shingles=np.concatenate(n_shingles),
+        signatures=signatures,
+        exact=np.concatenate(exact),
+        names=_ragged_concat(names, np.dtype(np.uint32)),
+        numbers=_ragged_concat(numbers, np.dtype(np.uint32)),
     )
 
 
@@ -391,34 +397,11 @@ def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.count_nonzero(a == b, axis=-1) / a.shape[-1]
 
 
-def estimated_containment(jaccard: np.ndarray, n_a: np.ndarray, n_b: np.ndarray) -> np.ndarray:
-    """|A ∩ B| / min(|A|, |B|) from a Jaccard estimate and the set sizes: a copy truncated to 60%
-    has Jaccard 0.6 with its source but containment 1.0."""
-    smaller = np.minimum(n_a, n_b)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = jaccard * (n_a + n_b) / ((1.0 + jaccard) * smaller)
-    return np.where(smaller > 0, np.minimum(1.0, value), 0.0)
-
-
-def entity_agreement(a: tuple[set[int], set[int]], b: tuple[set[int], set[int]]) -> float:
-    """Mean over names and numbers of the share of the smaller set found in the other one
-    (truncation drops entities, it does not change them). A kind missing on either side is no
-    evidence and is left out; with no evidence at all the answer is 1.0.
-
-    Names and numbers are averaged rather than pooled because a template look-alike shares its
-    capitalised boilerplate (months, titles, home city) yet almost none of its numbers: pooled,
-    the boilerplate can outvote the numbers.
-    """
-    shares = [len(x & y) / min(len(x), len(y)) for x, y in zip(a, b) if x and y]
-    return sum(shares) / len(shares) if shares else 1.0
-
-
 class _Nodes:
     """Index rows (0 .. n_earlier-1) followed by the new documents, without copying the index."""
 
     def __init__(self, index: DedupIndex, new: Fingerprints) -> None:
         self.earlier, self.new, self.n_earlier = index.fingerprints, new, len(index)
-        self._entities: dict[int, tuple[set[int], set[int]]] = {}
 
     def column(self, name: str, nodes: np.ndarray) -> np.ndarray:
         earlier, new = getattr(self.earlier, name), getattr(self.new, name)
@@ -429,11 +412,6 @@ class _Nodes:
         out[is_new] = new[nodes[is_new] - self.n_earlier]
         return out
 
-    def entities(self, node: int) -> tuple[set[int], set[int]]:
-        if node not in self._entities:
-            fp, row = (self.new, node - self.n_earlier) if node >= self.n_earlier else (self.earlier, node)
-            self._entities[node] = (set(fp.names.row(row).tolist()), set(fp.numbers.row(row).tolist()))
-        return self._entities[node]
 
     def doc_id(self, node: int) -> str:
         return self.new.doc_ids[node - self.n_earlier] if node >= self.n_earlier else self.earlier.doc_ids[node]
@@ -456,108 +434,58 @@ def _exact_leaders(nodes: _Nodes, active: np.ndarray) -> tuple[np.ndarray, np.nd
     return leader[-len(nodes.new):] if len(nodes.new) else leader[:0], participants
 
 
-def _pairs_within_runs(sorted_keys: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair of owners whose keys are equal (keys sorted)."""
-    n = len(sorted_keys)
-    run_end = np.empty(n, np.int64)
-    boundary = np.flatnonzero(np.diff(sorted_keys)) + 1
-    ends = np.append(boundary, n)
-    run_end[:] = np.repeat(ends, np.diff(np.concatenate(([0], ends))))
-    count = run_end - np.arange(n) - 1
-    left = np.repeat(np.arange(n), count)
-    right = left + 1 + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))
-    return owners[left], owners[right]
-
-
-def _candidates(index: DedupIndex, nodes: _Nodes, participants: np.ndarray, config: DedupConfig) -> np.ndarray:
-    """Distinct LSH candidate pairs (smaller node, larger node), at least one of them new, as an
-    (n, 2) array sorted by the pair: datasketch's buckets, computed as sorted band-key joins."""
-    bands = lsh_bands(config.threshold, config.num_perm)
-    new = participants[participants >= nodes.n_earlier]
-    keys = band_keys(nodes.new.signatures[new - nodes.n_earlier], bands).ravel()
-    owners = np.repeat(new, len(bands))
-    order = np.argsort(keys, kind="stable")
-    a, b = _pairs_within_runs(keys[order], owners[order])
-    pairs = [np.stack((a, b), 1)]
-    if len(index):
-        table, rows, shift = index.band_table(bands)
-        shifted = keys >> np.uint64(shift)
-        lo, hi = np.searchsorted(table, shifted, "left"), np.searchsorted(table, shifted, "right")
-        count = hi - lo
-        earlier = rows[np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())]
-        pairs.append(np.stack((earlier, np.repeat(owners, count)), 1))
-    pairs = np.concatenate(pairs)
-    is_participant = np.zeros(nodes.n_earlier + len(nodes.new), bool)
-    is_participant[participants] = True
-    pairs = np.sort(pairs[is_participant[pairs[:, 0]] & is_participant[pairs[:, 1]]], axis=1)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return np.unique(pairs, axis=0) if len(pairs) else pairs.reshape(0, 2)
-
-
-def _similar(nodes: _Nodes, pairs: np.ndarray, config: DedupConfig) -> np.ndarray:
-    """The candidate pairs whose estimated Jaccard or containment passes (vectorised)."""
-    keep = np.zeros(len(pairs), bool)
-    for start in range(0, len(pairs), _PAIR_CHUNK):
-        a, b = pairs[start : start + _PAIR_CHUNK, 0], pairs[start : start + _PAIR_CHUNK, 1]
-        jaccard = estimated_jaccard(nodes.column("signatures", a), nodes.column("signatures", b))
-        containment = estimated_containment(jaccard, nodes.column("n_shingles", a), nodes.column("n_shingles", b))
-        keep[start : start + _PAIR_CHUNK] = (jaccard >= config.min_jaccard) | (containment >= config.min_containment)
-    return pairs[keep]
-
-
 # --- clustering --------------------------------------------------------------------------------
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-
-    def find(self, i: int) -> int:
-        parent = self.parent
-        root = i
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while i != root:
-            parent[i], i = root, parent[i]
-        return root
-
-    def union(self, i: int, j: int) -> None:
-        ri, rj = self.find(i), self.find(j)
-        if ri != rj:
-            self.parent[max(ri, rj)] = min(ri, rj)
+def _side(fp: Fingerprints) -> tuple:
+    """What :func:`pipelines.linking.link` verifies pairs with, for one side (index or batch)."""
+    return (fp.signatures, fp.n_shingles, fp.names.offsets, fp.names.values, fp.numbers.offsets, fp.numbers.values)
 
 
-def _link(index: DedupIndex, nodes: _Nodes, active: np.ndarray, config: DedupConfig) -> tuple[_UnionFind, np.ndarray]:
-    """Union-find over exact matches and verified LSH candidates involving a new document.
-
-    The entity check (the only per-pair Python work) runs only for similar pairs whose ends are
-    not yet connected: it cannot change a component they already share. Pairs of earlier
-    documents are never re-examined: their clusters are settled.
-    """
-    links = _UnionFind()
+def _link(index: DedupIndex, nodes: _Nodes, active: np.ndarray, config: DedupConfig) -> tuple[np.ndarray, np.ndarray]:
+    """(component root of every node, each new document's exact leader): components over exact
+    matches and verified LSH candidates involving a new document (:mod:`pipelines.linking`).
+    Pairs of earlier documents are never examined: their clusters are settled."""
     leaders, participants = _exact_leaders(nodes, active)
-    for new, leader in zip(range(nodes.n_earlier, nodes.n_earlier + len(nodes.new)), leaders.tolist()):
-        if leader != new:
-            links.union(leader, new)
-    for i, j in _similar(nodes, _candidates(index, nodes, participants, config), config).tolist():
-        if links.find(i) != links.find(j) and (
-            entity_agreement(nodes.entities(i), nodes.entities(j)) >= config.min_entity_agreement
-        ):
-            links.union(i, j)
-    return links, leaders
+    bands = lsh_bands(config.threshold, config.num_perm)
+    new = participants[participants >= nodes.n_earlier]
+    keys = band_keys(nodes.new.signatures[new - nodes.n_earlier], bands)
+    batch_table, batch_rows, _ = _sorted_keys(keys.copy())
+    if len(index):
+        index_table, index_rows, shift = index.band_table(bands)
+    else:
+        index_table, index_rows, shift = np.zeros(0, np.uint64), np.zeros(0, np.int64), 0
+    matchable = np.zeros(nodes.n_earlier, bool)
+    matchable[participants[participants < nodes.n_earlier]] = True
+    empty = _side(nodes.new.take(np.zeros(0, np.int64)))
+    root = link(nodes.n_earlier, leaders, new, keys, batch_table, batch_rows, index_table, index_rows, shift,
+                matchable, _side(nodes.earlier) if len(index) else empty, _side(nodes.new),
+                (config.min_jaccard, config.min_containment, config.min_entity_agreement))
+    return root, leaders
 
 
-def _keep_key(nodes: _Nodes, node: int, rules: tuple[str, ...]) -> tuple:
-    """Sort key: the representative is the smallest. Undated documents rank after dated ones."""
-    fp, row = (nodes.new, node - nodes.n_earlier) if node >= nodes.n_earlier else (nodes.earlier, node)
-    key: list = []
-    for rule in rules:
-        if rule == "earliest_published":
-            key.append(int(fp.published_us[row]))
-        elif rule == "longest":
-            key.append(-int(fp.n_shingles[row]))  # shingles: the content measure dedup already has
-        else:
-            key.append(fp.doc_ids[row])
-    return (*key, fp.doc_ids[row])
+def _keep_ranks(nodes: _Nodes, candidates: np.ndarray, rules: tuple[str, ...]) -> np.ndarray:
+    """Rank of each candidate node under the keep policy (0 = the best representative).
+    Undated documents rank after dated ones; the doc_id breaks remaining ties."""
+    ids = [nodes.doc_id(i) for i in candidates.tolist()]
+    by_id = np.empty(len(ids), np.int64)
+    by_id[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    columns = {
+        "earliest_published": nodes.column("published_us", candidates),
+        "longest": -nodes.column("n_shingles", candidates),  # shingles: the content measure dedup already has
+        "smallest_id": by_id,
+    }
+    order = np.lexsort([by_id] + [columns[rule] for rule in reversed(rules)])
+    rank = np.empty(len(candidates), np.int64)
+    rank[order] = np.arange(len(candidates))
+    return rank
+
+
+def _best_per_group(groups: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(each distinct group, the position of its best-ranked member)."""
+    order = np.lexsort((rank, groups))
+    first = np.ones(len(order), bool)
+    first[1:] = groups[order][1:] != groups[order][:-1]
+    return groups[order][first], order[first]
 
 
 def deduplicate(
@@ -606,8 +534,8 @@ def _deduplicate_shared(new: Fingerprints, config: DedupConfig, now: datetime) -
         stored.update(store.fetch(missing, config.num_perm))
         earlier = _stored_index(stored, config)
         nodes = _Nodes(earlier, new)
-        links, leaders = _link(earlier, nodes, _active(earlier, config, now), config)
-        outcomes = _outcomes(nodes, links, earlier, config)
+        root, leaders = _link(earlier, nodes, _active(earlier, config, now), config)
+        outcomes = _outcomes(nodes, root, earlier, config)
         number = store.commits() + 1
         blobs = [pack_doc(o.cluster_id, o.kept, int(new.published_us[i]), int(new.seen_us[i]), int(new.n_shingles[i]),
                           int(new.exact[i]), number, new.signatures[i], new.names.row(i), new.numbers.row(i))
@@ -699,44 +627,42 @@ def _check_inputs(docs: list[DedupInput], index: DedupIndex, config: DedupConfig
         seen.add(doc.doc_id)
 
 
-def _outcomes(nodes: _Nodes, links: _UnionFind, index: DedupIndex, config: DedupConfig) -> list[DedupOutcome]:
-    """One outcome per new node, in node order: pick each cluster's representative."""
-    n_earlier = nodes.n_earlier
-    new = range(n_earlier, n_earlier + len(nodes.new))
-    root_of = [links.find(i) for i in new]
-    clusters: dict[int, list[int]] = {}
-    for i, root in zip(new, root_of):
-        clusters.setdefault(root, []).append(i)
-    earlier_reps: dict[int, set[int]] = {}  # root -> kept rows of the earlier clusters it reaches
-    for i in [i for i in links.parent if i < n_earlier] + [r for r in clusters if r < n_earlier]:
-        root = links.find(i)
-        if root in clusters:
-            earlier_reps.setdefault(root, set()).add(int(index.representative[index.cluster_of[i]]))
-    rep_of: dict[int, int] = {}
-    cluster_of: dict[int, str] = {}
-    for root, members in clusters.items():
-        if root in earlier_reps:  # published before: its representative stays, every new doc drops
-            rep = min(earlier_reps[root], key=lambda i: _keep_key(nodes, i, config.keep))
-            cluster_id = index.cluster_ids[index.cluster_of[rep]]
-        else:
-            rep = min(members, key=lambda i: _keep_key(nodes, i, config.keep))
-            cluster_id = nodes.doc_id(rep)
-        for i in members:
-            rep_of[i], cluster_of[i] = rep, cluster_id
-    dropped = np.array([i for i in new if rep_of[i] != i], np.int64)
-    reps = np.array([rep_of[i] for i in dropped.tolist()], np.int64)
-    exact = nodes.column("exact", dropped) == nodes.column("exact", reps)
-    jaccard = estimated_jaccard(nodes.column("signatures", dropped), nodes.column("signatures", reps))
-    similarity = dict(zip(dropped.tolist(), np.where(exact, 1.0, jaccard).tolist()))
-    is_exact = dict(zip(dropped.tolist(), exact.tolist()))
+def _outcomes(nodes: _Nodes, root: np.ndarray, index: DedupIndex, config: DedupConfig) -> list[DedupOutcome]:
+    """One outcome per new node, in node order, from each node's component ``root`` (its smallest
+    node): pick each cluster's representative. A component holding earlier rows (its root is one)
+    was published before: the best of its earlier clusters' representatives stays, every new
+    document in it drops."""
+    n_earlier, n_new = nodes.n_earlier, len(nodes.new)
+    new_root = root[n_earlier:]
+    # Candidates: the representatives of the earlier clusters a component reaches, else its new members.
+    earlier = np.flatnonzero(root[:n_earlier] != np.arange(n_earlier))
+    earlier = np.union1d(earlier, new_root[new_root < n_earlier])
+    earlier = earlier[np.isin(root[earlier], new_root)]
+    fresh = new_root >= n_earlier
+    groups = np.concatenate((root[earlier], new_root[fresh]))
+    candidates = np.concatenate((index.representative[index.cluster_of[earlier]], n_earlier + np.flatnonzero(fresh)))
+    roots, best = _best_per_group(groups, _keep_ranks(nodes, candidates, config.keep))
+    rep = candidates[best][np.searchsorted(roots, new_root)]
+    new = nodes.n_earlier + np.arange(n_new)
+    dropped = np.flatnonzero(rep != new)
+    exact = nodes.column("exact", new[dropped]) == nodes.column("exact", rep[dropped])
+    jaccard = estimated_jaccard(nodes.column("signatures", new[dropped]), nodes.column("signatures", rep[dropped]))
+    similarity = np.ones(n_new)
+    similarity[dropped] = np.where(exact, 1.0, jaccard)
+    is_exact = np.zeros(n_new, bool)
+    is_exact[dropped] = exact
+    earlier_rep = rep < nodes.n_earlier
+    cluster_ids = [index.cluster_ids[c] for c in index.cluster_of[rep[earlier_rep]].tolist()]
+    rep_ids = [nodes.doc_id(r) for r in rep.tolist()]
+    cluster_of = iter(cluster_ids)
     outcomes = []
-    for i in new:
-        doc_id = nodes.doc_id(i)
-        if rep_of[i] == i:
-            outcomes.append(DedupOutcome(doc_id, cluster_of[i], True, None, None, None))
+    for i, (doc_id, rep_id, old, sim, ex) in enumerate(zip(nodes.new.doc_ids, rep_ids, earlier_rep.tolist(),
+                                                          similarity.tolist(), is_exact.tolist())):
+        cluster_id = next(cluster_of) if old else rep_id
+        if rep_id == doc_id:
+            outcomes.append(DedupOutcome(doc_id, cluster_id, True, None, None, None))
         else:
-            outcomes.append(DedupOutcome(doc_id, cluster_of[i], False, nodes.doc_id(rep_of[i]), similarity[i],
-                                         "exact" if is_exact[i] else "near"))
+            outcomes.append(DedupOutcome(doc_id, cluster_id, False, rep_id, sim, "exact" if ex else "near"))
     return outcomes
 
 

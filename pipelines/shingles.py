@@ -36,32 +36,23 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from numba import njit
 
 NORMALISATION_VERSION = 2
 
 _M64 = (1 << 64) - 1
 _P = 0x100000001B3  # byte polynomial base (odd, so it has an inverse mod 2^64)
-_P_INV = pow(_P, -1, 1 << 64)
 _Q = 0x9E3779B97F4A7C15  # token polynomial base for shingles
 _R = 0xC2B2AE3D27D4EB4F  # token polynomial base for the exact-text key
-_U64 = np.uint64
 
 
 def fmix64(h: int) -> int:
-    """MurmurHash3's 64-bit finaliser, scalar (see :func:`_fmix64` for arrays)."""
+    """MurmurHash3's 64-bit finaliser (the compiled kernels use :func:`_fmix64_one`)."""
     h ^= h >> 33
     h = (h * 0xFF51AFD7ED558CCD) & _M64
     h ^= h >> 33
     h = (h * 0xC4CEB9FE1A85EC53) & _M64
     return h ^ (h >> 33)
-
-
-def _fmix64(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> _U64(33))
-    h *= _U64(0xFF51AFD7ED558CCD)
-    h ^= h >> _U64(33)
-    h *= _U64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> _U64(33))
 
 
 def token_hash(token: bytes) -> int:
@@ -106,39 +97,6 @@ class TokenBatch:
     numbers: Ragged  # sorted distinct uint32 number hashes per document
 
 
-class _Powers:
-    """Grow-only tables of base**i mod 2^64 (computing them per batch cost more than hashing)."""
-
-    def __init__(self, base: int) -> None:
-        self.base = base
-        self.table = np.ones(1, _U64)
-
-    def __call__(self, n: int) -> np.ndarray:
-        if len(self.table) < n:
-            size = max(n, 2 * len(self.table))
-            table = np.full(size, _U64(self.base))
-            table[0] = 1
-            np.multiply.accumulate(table, out=table)
-            self.table = table
-        return self.table[:n]
-
-
-_POW_P, _POW_P_INV, _POW_R = _Powers(_P), _Powers(_P_INV), _Powers(_R)
-
-_WORD_BYTE = np.zeros(256, bool)
-for _c in b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_":
-    _WORD_BYTE[_c] = True
-_WORD_BYTE[0x80:] = True
-_DIGIT = np.zeros(256, bool)
-_DIGIT[list(b"0123456789")] = True
-_SPACE = np.zeros(256, bool)
-_SPACE[list(b" \t\n\r\x0b\x0c")] = True
-_BREAK_MARK = np.zeros(256, bool)
-_BREAK_MARK[list(b".!?:;-")] = True
-_CHAR_LEN = np.ones(256, np.int8)
-_CHAR_LEN[0xC0:], _CHAR_LEN[0xE0:], _CHAR_LEN[0xF0:] = 2, 3, 4
-
-
 def _nfkc(text: str) -> str:
     """``unicodedata.normalize("NFKC", text)``, faster for news text. NFKC composes the
     compatibility decomposition, so replacing a character by its compatibility decomposition first
@@ -149,8 +107,9 @@ def _nfkc(text: str) -> str:
 
 
 def _utf8(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(original bytes, lower-cased bytes, doc byte offsets), both buffers padded by 4 zero bytes.
-    The few characters whose lower case has another UTF-8 length are left as they are."""
+    """(original bytes, lower-cased bytes, doc byte offsets) of the NFKC-normalised texts.
+    The few characters whose lower case has another UTF-8 length are left as they are, so that
+    both buffers line up byte for byte."""
     normal = [t if t.isascii() else _nfkc(t) for t in texts]
     original = pa.array(normal, pa.large_string())
     lower = pc.utf8_lower(original)
@@ -162,160 +121,198 @@ def _utf8(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             lowered[i] = "".join(c.lower() if len(c.lower().encode()) == len(c.encode()) else c for c in normal[i])
         lower = pa.array(lowered, pa.large_string())
     total = int(offsets[-1])
-    buffers = []
-    for array in (original, lower):
-        padded = np.zeros(total + 4, np.uint8)
-        if total:
-            padded[:total] = np.frombuffer(array.buffers()[2], np.uint8, total)
-        buffers.append(padded)
-    return buffers[0], buffers[1], offsets.copy()
+
+    def data(array: pa.Array) -> np.ndarray:
+        buffer = array.buffers()[2]
+        return np.frombuffer(buffer, np.uint8, total) if total else np.zeros(0, np.uint8)
+
+    return data(original), data(lower), offsets
 
 
-def _mark(mask: np.ndarray, starts: np.ndarray, width: int, value: bool) -> None:
-    for j in range(width):
-        mask[starts + j] = value
+# Byte classes of the lower-cased text (ASCII; every byte >= 0x80 is a word byte unless the
+# multi-byte rules in _classify say otherwise).
+_WORD_BYTE = np.zeros(256, np.bool_)
+_WORD_BYTE[list(b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")] = True
+_WORD_BYTE[0x80:] = True
+_SPACE = np.zeros(256, np.bool_)
+_SPACE[list(b" \t\n\r\x0b\x0c")] = True
+_BREAK_MARK = np.zeros(256, np.bool_)
+_BREAK_MARK[list(b".!?:;-")] = True
+_CHAR_LEN = np.ones(256, np.int64)
+_CHAR_LEN[0xC0:], _CHAR_LEN[0xE0:], _CHAR_LEN[0xF0:] = 2, 3, 4
+_SEPARATOR, _WORD, _JOINER = 0, 1, 2
+_NAME, _NUMBER = 1, 2  # token flags
 
 
-def _table(mask: np.ndarray) -> bytes:
-    """A ``bytes.translate`` table mapping each byte to 1 where ``mask`` holds, else 0: a byte
-    class lookup at C speed (several times faster than ``mask[x]`` fancy indexing)."""
-    return mask.astype(np.uint8).tobytes()
+@njit(cache=True, nogil=True)
+def _fmix64_one(h: np.uint64) -> np.uint64:
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> np.uint64(33))
 
 
-def _lookup(x: np.ndarray, table: bytes) -> np.ndarray:
-    """``mask[x]`` for a uint8 array ``x``, as a writable bool array, through ``bytes.translate``."""
-    return np.frombuffer(bytearray(x.tobytes()).translate(table), bool)
+@njit(cache=True, nogil=True)
+def _is_digit(byte: np.uint8) -> bool:
+    return 48 <= byte <= 57
 
 
-_WORD_TABLE = _table(_WORD_BYTE)
-_BREAK_CANDIDATE = _BREAK_MARK.copy()
-_BREAK_CANDIDATE[[ord("\n"), 0xE2]] = True
-_BREAK_CANDIDATE_TABLE = _table(_BREAK_CANDIDATE)
+@njit(cache=True, nogil=True)
+def _classify(x: np.ndarray, out: np.ndarray) -> None:
+    """Separator / word / joiner per byte of one document's lower-cased bytes ``x``."""
+    n = len(x)
+    for i in range(n):
+        out[i] = _WORD if _WORD_BYTE[x[i]] else _SEPARATOR
+    for i in range(n):
+        byte = x[i]
+        if byte == 0xC2 and i + 1 < n:  # U+0080-U+00BF: Latin-1 punctuation; U+00AD soft hyphen joins
+            out[i] = out[i + 1] = _JOINER if x[i + 1] == 0xAD else _SEPARATOR
+        elif byte == 0xE2 and i + 2 < n:
+            a, b = x[i + 1], x[i + 2]
+            if a == 0x80 or (a == 0x81 and b < 0xB0) or (a == 0x88 and b == 0x92):  # U+2000-U+206F, U+2212
+                joins = (a == 0x80 and 0x8B <= b <= 0x8D) or (a == 0x81 and b == 0xA0)  # U+200B-D, U+2060
+                out[i] = out[i + 1] = out[i + 2] = _JOINER if joins else _SEPARATOR
+        elif byte == 0xEF and i + 2 < n and x[i + 1] == 0xBB and x[i + 2] == 0xBF:  # U+FEFF
+            out[i] = out[i + 1] = out[i + 2] = _JOINER
+        elif byte == 0xE3 and i + 2 < n and x[i + 1] == 0x80 and x[i + 2] == 0x80:  # U+3000
+            out[i] = out[i + 1] = out[i + 2] = _SEPARATOR
+        elif (byte == 44 or byte == 46) and 0 < i < n - 1 and _is_digit(x[i - 1]) and _is_digit(x[i + 1]):
+            out[i] = _JOINER if byte == 44 else _WORD  # 1,250 -> 1250; 3.5 stays
 
 
-def _is_digit(v: np.ndarray) -> np.ndarray:
-    return (v >= ord("0")) & (v <= ord("9"))
+@njit(cache=True, nogil=True)
+def _is_break(o: np.ndarray, p: int, n: int) -> bool:
+    """A sentence break at byte ``p`` of the (joiner-free) original bytes ``o``: a line break, or
+    ``.!?:;-`` or a dash (U+2010-U+2015, U+2212) followed by white space."""
+    byte = o[p]
+    if byte == 10:
+        return True
+    if _BREAK_MARK[byte]:
+        return p + 1 < n and _SPACE[o[p + 1]]
+    if byte == 0xE2 and p + 3 < n:
+        a, b = o[p + 1], o[p + 2]
+        return ((a == 0x80 and 0x90 <= b <= 0x95) or (a == 0x88 and b == 0x92)) and _SPACE[o[p + 3]]
+    return False
 
 
-def _classes(x: np.ndarray, total: int) -> tuple[np.ndarray, np.ndarray]:
-    """(word-or-joiner, visible) per byte of the lower-cased buffer ``x`` (padded)."""
-    word = _lookup(x, _WORD_TABLE)
-    join = np.zeros(len(x), bool)
-    x0, x1, x2 = x[:total], x[1 : total + 1], x[2 : total + 2]
-    latin1 = np.flatnonzero(x0 == 0xC2)
-    _mark(word, latin1, 2, False)
-    _mark(join, latin1[x1[latin1] == 0xAD], 2, True)
-    e2 = np.flatnonzero(x0 == 0xE2)
-    a, b = x1[e2], x2[e2]
-    general = e2[(a == 0x80) | ((a == 0x81) & (b < 0xB0)) | ((a == 0x88) & (b == 0x92))]
-    _mark(word, general, 3, False)
-    a, b = x1[general], x2[general]
-    _mark(join, general[((a == 0x80) & (b >= 0x8B) & (b <= 0x8D)) | ((a == 0x81) & (b == 0xA0))], 3, True)
-    ef = np.flatnonzero((x0 == 0xEF) & (x1 == 0xBB) & (x2 == 0xBF))
-    _mark(join, ef, 3, True)
-    e3 = np.flatnonzero((x0 == 0xE3) & (x1 == 0x80) & (x2 == 0x80))
-    _mark(word, e3, 3, False)
-    # A comma or dot between two ASCII digits (only commas and dots need the test: sparse).
-    punct = np.flatnonzero((x0 == ord(",")) | (x0 == ord(".")))
-    punct = punct[punct >= 1]
-    punct = punct[_is_digit(x[punct - 1]) & _is_digit(x[punct + 1])]
-    comma = punct[x[punct] == ord(",")]
-    join[comma] = True
-    word[punct] = True
-    word |= join
-    return word, word & ~join
+@njit(cache=True, nogil=True)
+def _scan(original: np.ndarray, lower: np.ndarray, offsets: np.ndarray):
+    """One pass per document: token hashes, per-token name/number flags, exact keys."""
+    n_docs = len(offsets) - 1
+    total = offsets[-1]
+    hashes = np.empty(total // 2 + n_docs + 1, np.uint64)  # an upper bound; pages never written cost nothing
+    flags = np.empty(len(hashes), np.uint8)
+    token_offsets = np.zeros(n_docs + 1, np.int64)
+    exact = np.empty(n_docs, np.uint64)
+    longest = 0
+    for d in range(n_docs):
+        longest = max(longest, offsets[d + 1] - offsets[d])
+    classes = np.empty(longest, np.uint8)
+    o = np.empty(longest + 1, np.uint8)
+    x = np.empty(longest + 1, np.uint8)
+    word = np.empty(longest + 1, np.bool_)
+    t = 0
+    for d in range(n_docs):
+        lo, hi = offsets[d], offsets[d + 1]
+        _classify(lower[lo:hi], classes)
+        n = 0  # joiners cut out: every token byte is visible
+        for i in range(hi - lo):
+            if classes[i] != _JOINER:
+                o[n], x[n], word[n] = original[lo + i], lower[lo + i], classes[i] == _WORD
+                n += 1
+        word[n] = False
+        key = np.uint64(0)
+        power = np.uint64(1)
+        first = t
+        opens = True  # the text's first token opens a sentence
+        p = 0
+        while p < n:
+            if not word[p]:
+                if _is_break(o, p, n):
+                    opens = True
+                p += 1
+                continue
+            start = p
+            h = np.uint64(0)
+            scale = np.uint64(1)
+            number = _is_digit(x[p])
+            while word[p]:
+                h += np.uint64(x[p]) * scale
+                scale *= np.uint64(_P)
+                if not (_is_digit(x[p]) or x[p] == 46):
+                    number = False
+                p += 1
+            h = _fmix64_one(h)
+            capital = False
+            for j in range(min(_CHAR_LEN[o[start]], p - start)):
+                capital |= o[start + j] != x[start + j]
+            hashes[t] = h
+            flags[t] = (_NAME if capital and not opens else 0) | (_NUMBER if number else 0)
+            key += h * power
+            power *= np.uint64(_R)
+            opens = False
+            t += 1
+        token_offsets[d + 1] = t
+        exact[d] = _fmix64_one(key + np.uint64(t - first) * np.uint64(_Q))
+    return hashes[:t].copy(), flags[:t].copy(), token_offsets, exact
 
 
-def _breaks(x: np.ndarray, total: int) -> np.ndarray:
-    """Positions of sentence breaks in the original buffer: a line break, or ``.!?:;-`` or a dash
-    followed by white space."""
-    at = np.flatnonzero(_lookup(x[:total], _BREAK_CANDIDATE_TABLE))
-    v, v1, v2, v3 = x[at], x[at + 1], x[at + 2], x[at + 3]
-    brk = (v == ord("\n")) | (_BREAK_MARK[v] & _SPACE[v1])
-    dash = (v == 0xE2) & (((v1 == 0x80) & (v2 >= 0x90) & (v2 <= 0x95)) | ((v1 == 0x88) & (v2 == 0x92)))
-    brk |= dash & _SPACE[v3]
-    return at[brk]
-
-
-def _per_doc_sets(doc: np.ndarray, hashes: np.ndarray, n_docs: int) -> Ragged:
-    keys = np.unique((doc.astype(_U64) << _U64(32)) | (hashes & _U64(0xFFFFFFFF)))
-    offsets = np.searchsorted(keys >> _U64(32), np.arange(n_docs + 1, dtype=_U64)).astype(np.int64)
-    return Ragged(offsets, (keys & _U64(0xFFFFFFFF)).astype(np.uint32))
-
-
-def _segment_sums(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Sums mod 2^64 of ``values[offsets[i]:offsets[i+1]]`` (empty segments sum to 0)."""
-    sums = np.zeros(len(values) + 1, _U64)
-    np.cumsum(values, out=sums[1:])
-    return sums[offsets[1:]] - sums[offsets[:-1]]
+@njit(cache=True, nogil=True)
+def _entity_sets(hashes: np.ndarray, flags: np.ndarray, token_offsets: np.ndarray, flag: int):
+    """Per document, the sorted distinct low 32 bits of the hashes of tokens with ``flag``."""
+    n_docs = len(token_offsets) - 1
+    values = np.empty(len(hashes), np.uint32)
+    offsets = np.zeros(n_docs + 1, np.int64)
+    v = 0
+    for d in range(n_docs):
+        start = v
+        for t in range(token_offsets[d], token_offsets[d + 1]):
+            if flags[t] & flag:
+                values[v] = np.uint32(hashes[t] & np.uint64(0xFFFFFFFF))
+                v += 1
+        if v - start > 1:
+            values[start:v] = np.sort(values[start:v])
+            kept = start + 1
+            for i in range(start + 1, v):
+                if values[i] != values[kept - 1]:
+                    values[kept] = values[i]
+                    kept += 1
+            v = kept
+        offsets[d + 1] = v
+    return offsets, values[:v].copy()
 
 
 def tokenize_batch(texts: list[str]) -> TokenBatch:
     """Token hashes, exact-text keys and entity fingerprints of ``texts`` (see the module doc)."""
-    original, x, byte_offsets = _utf8(texts)
-    n_docs, total = len(texts), int(byte_offsets[-1])
-    word, visible = _classes(x, total)
-    word[total:] = False
-    joiners = np.flatnonzero(word & ~visible)
-    if len(joiners):  # cut them out: every token byte is then visible, and positions are ranks
-        kept = np.ones(len(x), bool)
-        kept[joiners] = False
-        original, x, word = original[kept], x[kept], word[kept]
-        byte_offsets = byte_offsets - np.searchsorted(joiners, byte_offsets)
-        total = int(byte_offsets[-1])
-    doc_start = np.zeros(len(x), bool)
-    doc_start[byte_offsets[:-1][byte_offsets[:-1] < total]] = True
-    before = np.concatenate(([False], word[:-1])) & ~doc_start
-    after = np.concatenate((word[1:], [False])) & ~np.roll(doc_start, -1)
-    starts, ends = np.flatnonzero(word & ~before), np.flatnonzero(word & ~after) + 1
-
-    prefix = np.empty(len(x) + 1, _U64)
-    prefix[0] = 0
-    np.multiply(x, _POW_P(len(x)), out=prefix[1:])
-    np.cumsum(prefix[1:], out=prefix[1:])
-    hashes = prefix[ends]
-    hashes -= prefix[starts]
-    hashes *= _POW_P_INV(len(x))[starts]
-    hashes = _fmix64(hashes)
-
-    token_offsets = np.searchsorted(starts, byte_offsets).astype(np.int64)  # tokens start inside their doc
-    doc = np.repeat(np.arange(n_docs), np.diff(token_offsets))
-    position = np.arange(len(starts)) - token_offsets[doc]
-    n_tokens = np.diff(token_offsets).astype(_U64)
-    exact = _fmix64(_segment_sums(hashes * _POW_R(int(position.max(initial=0)) + 1)[position], token_offsets)
-                    + n_tokens * _U64(_Q))
-
-    breaks = _breaks(original, total)
-    # A token opens a sentence when a break lies in [previous token's end, its start): for each
-    # break only the first token starting after it can qualify (searching the few breaks among the
-    # many tokens, not the reverse).
-    opens = position == 0
-    after_break = np.searchsorted(starts, breaks, "right")
-    inside = after_break < len(starts)
-    after_break, breaks = after_break[inside], breaks[inside]
-    previous_end = ends[np.maximum(after_break - 1, 0)]
-    previous_end[after_break == 0] = 0
-    opens[after_break[previous_end <= breaks]] = True
-    differs = original != x
-    length = _CHAR_LEN[original[starts]]
-    capital = differs[starts].copy()
-    for j in range(1, 4):
-        capital |= (length > j) & differs[starts + j]
-    number = np.zeros(len(starts), bool)
-    digit_first = np.flatnonzero(_DIGIT[x[starts]])
-    if len(digit_first):
-        lengths = ends[digit_first] - starts[digit_first]
-        segments = np.zeros(len(digit_first), np.int64)
-        np.cumsum(lengths[:-1], out=segments[1:])
-        at = np.repeat(starts[digit_first] - segments, lengths) + np.arange(lengths.sum())
-        number[digit_first] = np.logical_and.reduceat(_DIGIT[x[at]] | (x[at] == ord(".")), segments)
-    names = capital & ~opens
+    original, lower, byte_offsets = _utf8(texts)
+    hashes, flags, token_offsets, exact = _scan(original, lower, byte_offsets)
     return TokenBatch(
         tokens=Ragged(token_offsets, hashes),
         exact=exact,
-        names=_per_doc_sets(doc[names], hashes[names], n_docs),
-        numbers=_per_doc_sets(doc[number], hashes[number], n_docs),
+        names=Ragged(*_entity_sets(hashes, flags, token_offsets, _NAME)),
+        numbers=Ragged(*_entity_sets(hashes, flags, token_offsets, _NUMBER)),
     )
+
+
+@njit(cache=True, nogil=True)
+def _shingles(th: np.ndarray, offsets: np.ndarray, k: int):
+    n_docs = len(offsets) - 1
+    out_offsets = np.zeros(n_docs + 1, np.int64)
+    for d in range(n_docs):
+        n = offsets[d + 1] - offsets[d]
+        out_offsets[d + 1] = out_offsets[d] + (n - k + 1 if n >= k else min(n, 1))
+    out = np.empty(out_offsets[-1], np.uint32)
+    q = np.uint64(_Q)
+    for d in range(n_docs):
+        lo, hi = offsets[d], offsets[d + 1]
+        width = min(k, hi - lo)
+        for s in range(out_offsets[d + 1] - out_offsets[d]):
+            h = np.uint64(0)
+            for j in range(lo + s, lo + s + width):
+                h = h * q + th[j]
+            out[out_offsets[d] + s] = np.uint32(_fmix64_one(h) & np.uint64(0xFFFFFFFF))
+    return out_offsets, out
 
 
 def shingle_hashes(tokens: Ragged, k: int) -> Ragged:
@@ -324,27 +321,4 @@ def shingle_hashes(tokens: Ragged, k: int) -> Ragged:
     text still has a fingerprint; an empty text has none. Equals :func:`shingle_hash` per shingle."""
     if k < 1:
         raise ValueError(f"shingle size must be >= 1, got {k}")
-    th, offsets = tokens.values, tokens.offsets
-    n = np.diff(offsets)
-    counts = np.where(n >= k, n - k + 1, np.minimum(n, 1))
-    out_offsets = np.zeros(len(n) + 1, np.int64)
-    np.cumsum(counts, out=out_offsets[1:])
-    doc = np.repeat(np.arange(len(n)), counts)
-    first = offsets[:-1][doc] + (np.arange(out_offsets[-1]) - out_offsets[:-1][doc])
-    # Full k-grams: Horner over contiguous slices of all tokens at once, then the k-grams that
-    # start a shingle are picked; only texts shorter than k words need the masked loop.
-    full = np.zeros(len(th) + 1, _U64)  # full[p]: hash of tokens p..p+k-1 (garbage near the end)
-    full[: len(th)] = th
-    for j in range(1, k):
-        full[: len(th) - j] *= _U64(_Q)
-        full[: len(th) - j] += th[j:]
-    h = full[first]
-    short = np.flatnonzero(n[doc] < k)
-    if len(short):
-        width = n[doc[short]]
-        hs = np.zeros(len(short), _U64)
-        padded = np.concatenate((th, np.zeros(k, _U64)))
-        for j in range(k):
-            hs = np.where(j < width, hs * _U64(_Q) + padded[first[short] + j], hs)
-        h[short] = hs
-    return Ragged(out_offsets, (_fmix64(h) & _U64(0xFFFFFFFF)).astype(np.uint32))
+    return Ragged(*_shingles(tokens.values, tokens.offsets, k))

@@ -3,8 +3,8 @@
 The signature of a document is exactly what ``datasketch.MinHash(num_perm, seed, scheme="affine32",
 hashfunc=pipelines.shingles.shingle_hash).update_batch(shingles)`` computes (tested): the same
 permutations (taken from a datasketch ``MinHash``), the same MurmurHash3 32-bit pre-mix, the same
-``a * h + b mod 2^32`` and minimum. Only the loop is different: the permutations of all shingles of
-a group of documents are one ``(num_perm, n)`` array, reduced per document with ``minimum.reduceat``.
+``a * h + b mod 2^32`` and minimum. Only the loop is different: one compiled (numba) loop over all
+shingles of the batch, the permutations innermost so that the compiler vectorises them.
 A document without shingles keeps datasketch's empty value (all ``2^32 - 1``).
 
 Band keys follow ``datasketch.MinHashLSH``: its ``b`` and ``r`` for the threshold (its
@@ -19,12 +19,11 @@ from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
+from numba import njit
 
 from pipelines.shingles import Ragged
 
 SCHEME = "affine32"  # datasketch 2.0 default, stated so signatures never silently change scheme
-_U32 = np.uint32
-_GROUP = 8192  # shingles permuted per step: (num_perm x 8192) uint32 stays in cache
 
 
 @lru_cache(maxsize=8)
@@ -33,34 +32,28 @@ def permutations(num_perm: int, seed: int) -> np.ndarray:
     return MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
 
 
-def _fmix32(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> _U32(16))
-    h *= _U32(0x85EBCA6B)
-    h ^= h >> _U32(13)
-    h *= _U32(0xC2B2AE35)
-    return h ^ (h >> _U32(16))
+@njit(cache=True, nogil=True)
+def _minhash(values: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    mask = np.uint64(0xFFFFFFFF)
+    signatures = np.full((len(offsets) - 1, len(a)), np.uint32(0xFFFFFFFF), np.uint32)
+    for d in range(len(offsets) - 1):
+        row = signatures[d]
+        for s in range(offsets[d], offsets[d + 1]):
+            v = np.uint64(values[s])  # MurmurHash3's 32-bit finaliser, as datasketch pre-mixes
+            v ^= v >> np.uint64(16)
+            v = (v * np.uint64(0x85EBCA6B)) & mask
+            v ^= v >> np.uint64(13)
+            v = (v * np.uint64(0xC2B2AE35)) & mask
+            v = np.uint32(v ^ (v >> np.uint64(16)))
+            for p in range(len(a)):  # contiguous over permutations: vectorised by the compiler
+                row[p] = min(row[p], np.uint32(a[p] * v + b[p]))
+    return signatures
 
 
 def minhash_batch(shingles: Ragged, num_perm: int, seed: int) -> np.ndarray:
     """uint32 signatures, shape (documents, num_perm), of each document's shingle hashes."""
-    a, b = (p[:, None] for p in permutations(num_perm, seed))
-    offsets, values = shingles.offsets, _fmix32(shingles.values.astype(_U32))
-    n_docs = len(offsets) - 1
-    signatures = np.full((n_docs, num_perm), np.iinfo(_U32).max, _U32)
-    nonempty = np.flatnonzero(np.diff(offsets) > 0)
-    # Groups of whole documents holding about _GROUP shingles each.
-    cuts = np.searchsorted(offsets[nonempty], np.arange(0, offsets[-1], _GROUP), "left")
-    cuts = np.unique(np.append(cuts, len(nonempty)))
-    buffer = np.empty((num_perm, _GROUP), _U32)
-    for lo, hi in zip(cuts[:-1], cuts[1:]):
-        docs = nonempty[lo:hi]
-        first, last = offsets[docs[0]], offsets[docs[-1] + 1]
-        width = last - first
-        block = buffer[:, :width] if width <= _GROUP else np.empty((num_perm, width), _U32)
-        np.multiply(a, values[None, first:last], out=block)
-        block += b
-        signatures[docs] = np.minimum.reduceat(block, offsets[docs] - first, axis=1).T
-    return signatures
+    a, b = permutations(num_perm, seed)
+    return _minhash(shingles.values.astype(np.uint32, copy=False), shingles.offsets, a, b)
 
 
 @lru_cache(maxsize=8)
