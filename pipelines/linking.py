@@ -63,15 +63,29 @@ def _row(offsets: np.ndarray, values: np.ndarray, i: int) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of equal MinHash values: the unbiased Jaccard estimate (datasketch ``MinHash.jaccard``)."""
+    equal = 0
+    for p in range(len(a)):
+        equal += a[p] == b[p]
+    return equal / len(a)
+
+
+@njit(cache=True, nogil=True)
+def jaccards(a: np.ndarray, rows_a: np.ndarray, b: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard of signature rows ``a[rows_a[k]]`` and ``b[rows_b[k]]``, without gathering them."""
+    out = np.empty(len(rows_a), np.float64)
+    for k in range(len(rows_a)):
+        out[k] = _jaccard(a[rows_a[k]], b[rows_b[k]])
+    return out
+
+
+@njit(cache=True, nogil=True)
 def _verified(a, i: int, b, j: int, limits) -> bool:
     """Whether row ``i`` of side ``a`` and row ``j`` of side ``b`` are copies. A side is the tuple
     (signatures, n_shingles, name offsets, name values, number offsets, number values)."""
     min_jaccard, min_containment, min_agreement = limits
-    sig_a, sig_b = a[0][i], b[0][j]
-    equal = 0
-    for p in range(len(sig_a)):
-        equal += sig_a[p] == sig_b[p]
-    jaccard = equal / len(sig_a)
+    jaccard = _jaccard(a[0][i], b[0][j])
     n_a, n_b = a[1][i], b[1][j]
     smaller = min(n_a, n_b)
     containment = min(1.0, jaccard * (n_a + n_b) / ((1.0 + jaccard) * smaller)) if smaller > 0 else 0.0

@@ -1,22 +1,23 @@
-"""Text features for dedup, computed for a whole batch of documents at once in numpy.
+"""Text features for dedup, computed for a whole batch of documents at once, outside the interpreter.
 
 Per-document Python tokenisation was the floor of dedup speed (~0.3 ms/doc, see the shared notes),
-so nothing here loops over documents or tokens in Python. The batch is NFKC-normalised (C, and
-skipped for ASCII documents), lower-cased by ``pyarrow.compute.utf8_lower``, concatenated into
-one UTF-8 byte buffer and tokenised by byte classes:
+and a numpy version (dozens of whole-buffer passes) still cost ~55 us/doc, so the batch is
+NFKC-normalised (C, and skipped for ASCII documents), lower-cased by
+``pyarrow.compute.utf8_lower`` into one UTF-8 byte buffer, and tokenised by one compiled (numba)
+loop per document (:func:`_scan`, ~7 ns/byte) by byte classes:
 
 * word bytes: ASCII letters, digits, ``_`` and every byte of a non-ASCII character, except
 * punctuation and spaces of Latin-1 (U+0080-U+00BF) and General Punctuation (U+2000-U+206F),
   U+2212 and U+3000, which separate words like ASCII punctuation does;
 * invisibles (zero-width space/joiners U+200B-U+200D, U+2060, U+FEFF, soft hyphen) and a comma
   between two digits join: they vanish from the token (``1,250`` -> ``1250``); a dot between two
-  digits stays (``3.5``).
+  digits stays (``3.5``). Each document is tokenised on its own: a neighbour in the batch never
+changes its tokens.
 
 Instead of materialising token strings, each token is hashed in place with a polynomial over its
-visible bytes (prefix sums, so the cost is per byte, not per token), finished by the MurmurHash3
-64-bit mixer: :func:`token_hash` is the scalar definition, and :func:`shingle_hash` (the hash a
-stock ``datasketch.MinHash`` is given as ``hashfunc`` to reproduce :func:`shingle_hashes`) combines
-the token hashes of a word k-gram. Equal tokens get equal hashes, so no dictionary is needed.
+visible bytes, finished by the MurmurHash3 64-bit mixer: :func:`token_hash` is the scalar
+definition, and :func:`shingle_hash` (the hash a stock ``datasketch.MinHash`` is given as
+``hashfunc`` to reproduce :func:`shingle_hashes`) combines the token hashes of a word k-gram. Equal tokens get equal hashes, so no dictionary is needed.
 
 The entity fingerprint answers a different question. A templated story (same skeleton, other
 names and numbers: earnings, sports results, weather) shares most word shingles with another
@@ -130,14 +131,22 @@ def _utf8(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 # Byte classes of the lower-cased text (ASCII; every byte >= 0x80 is a word byte unless the
-# multi-byte rules in _classify say otherwise).
+# rules for the special lead bytes in _classify say otherwise).
 _WORD_BYTE = np.zeros(256, np.bool_)
 _WORD_BYTE[list(b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")] = True
 _WORD_BYTE[0x80:] = True
+_SPECIAL = np.zeros(256, np.bool_)
+_SPECIAL[[0xC2, 0xE2, 0xEF, 0xE3, ord(","), ord(".")]] = True
+_DIGIT = np.zeros(256, np.bool_)
+_DIGIT[list(b"0123456789")] = True
+_NUMERIC = _DIGIT.copy()
+_NUMERIC[ord(".")] = True
 _SPACE = np.zeros(256, np.bool_)
 _SPACE[list(b" \t\n\r\x0b\x0c")] = True
 _BREAK_MARK = np.zeros(256, np.bool_)
 _BREAK_MARK[list(b".!?:;-")] = True
+_MAY_BREAK = _BREAK_MARK.copy()
+_MAY_BREAK[[ord("\n"), 0xE2]] = True
 _CHAR_LEN = np.ones(256, np.int64)
 _CHAR_LEN[0xC0:], _CHAR_LEN[0xE0:], _CHAR_LEN[0xF0:] = 2, 3, 4
 _SEPARATOR, _WORD, _JOINER = 0, 1, 2
@@ -154,31 +163,38 @@ def _fmix64_one(h: np.uint64) -> np.uint64:
 
 
 @njit(cache=True, nogil=True)
-def _is_digit(byte: np.uint8) -> bool:
-    return 48 <= byte <= 57
-
-
-@njit(cache=True, nogil=True)
-def _classify(x: np.ndarray, out: np.ndarray) -> None:
-    """Separator / word / joiner per byte of one document's lower-cased bytes ``x``."""
+def _classify(x: np.ndarray, out: np.ndarray) -> int:
+    """Separator / word / joiner per byte of one document's lower-cased bytes ``x``; returns the
+    number of joiner bytes."""
     n = len(x)
-    for i in range(n):
-        out[i] = _WORD if _WORD_BYTE[x[i]] else _SEPARATOR
-    for i in range(n):
+    joiners = 0
+    i = 0
+    while i < n:
         byte = x[i]
+        if not _SPECIAL[byte]:
+            out[i] = _WORD if _WORD_BYTE[byte] else _SEPARATOR
+            i += 1
+            continue
+        width, kind = 1, _WORD if _WORD_BYTE[byte] else _SEPARATOR
         if byte == 0xC2 and i + 1 < n:  # U+0080-U+00BF: Latin-1 punctuation; U+00AD soft hyphen joins
-            out[i] = out[i + 1] = _JOINER if x[i + 1] == 0xAD else _SEPARATOR
+            width, kind = 2, _JOINER if x[i + 1] == 0xAD else _SEPARATOR
         elif byte == 0xE2 and i + 2 < n:
             a, b = x[i + 1], x[i + 2]
             if a == 0x80 or (a == 0x81 and b < 0xB0) or (a == 0x88 and b == 0x92):  # U+2000-U+206F, U+2212
-                joins = (a == 0x80 and 0x8B <= b <= 0x8D) or (a == 0x81 and b == 0xA0)  # U+200B-D, U+2060
-                out[i] = out[i + 1] = out[i + 2] = _JOINER if joins else _SEPARATOR
+                width = 3  # U+200B-U+200D and U+2060 join
+                kind = _JOINER if (a == 0x80 and 0x8B <= b <= 0x8D) or (a == 0x81 and b == 0xA0) else _SEPARATOR
         elif byte == 0xEF and i + 2 < n and x[i + 1] == 0xBB and x[i + 2] == 0xBF:  # U+FEFF
-            out[i] = out[i + 1] = out[i + 2] = _JOINER
+            width, kind = 3, _JOINER
         elif byte == 0xE3 and i + 2 < n and x[i + 1] == 0x80 and x[i + 2] == 0x80:  # U+3000
-            out[i] = out[i + 1] = out[i + 2] = _SEPARATOR
-        elif (byte == 44 or byte == 46) and 0 < i < n - 1 and _is_digit(x[i - 1]) and _is_digit(x[i + 1]):
-            out[i] = _JOINER if byte == 44 else _WORD  # 1,250 -> 1250; 3.5 stays
+            width, kind = 3, _SEPARATOR
+        elif byte < 0x80 and 0 < i < n - 1 and _DIGIT[x[i - 1]] and _DIGIT[x[i + 1]]:  # , or . between digits
+            kind = _JOINER if byte == ord(",") else _WORD  # 1,250 -> 1250; 3.5 stays
+        for j in range(i, i + width):
+            out[j] = kind
+        if kind == _JOINER:
+            joiners += width
+        i += width
+    return joiners
 
 
 @njit(cache=True, nogil=True)
@@ -201,47 +217,49 @@ def _scan(original: np.ndarray, lower: np.ndarray, offsets: np.ndarray):
     """One pass per document: token hashes, per-token name/number flags, exact keys."""
     n_docs = len(offsets) - 1
     total = offsets[-1]
-    hashes = np.empty(total // 2 + n_docs + 1, np.uint64)  # an upper bound; pages never written cost nothing
+    hashes = np.empty(total // 2 + n_docs + 1, np.uint64)  # an upper bound on the token count
     flags = np.empty(len(hashes), np.uint8)
     token_offsets = np.zeros(n_docs + 1, np.int64)
     exact = np.empty(n_docs, np.uint64)
     longest = 0
     for d in range(n_docs):
         longest = max(longest, offsets[d + 1] - offsets[d])
-    classes = np.empty(longest, np.uint8)
-    o = np.empty(longest + 1, np.uint8)
-    x = np.empty(longest + 1, np.uint8)
-    word = np.empty(longest + 1, np.bool_)
+    classes = np.empty(longest + 1, np.uint8)
+    o_visible = np.empty(longest + 1, np.uint8)
+    x_visible = np.empty(longest + 1, np.uint8)
     t = 0
     for d in range(n_docs):
         lo, hi = offsets[d], offsets[d + 1]
-        _classify(lower[lo:hi], classes)
-        n = 0  # joiners cut out: every token byte is visible
-        for i in range(hi - lo):
-            if classes[i] != _JOINER:
-                o[n], x[n], word[n] = original[lo + i], lower[lo + i], classes[i] == _WORD
-                n += 1
-        word[n] = False
+        if _classify(lower[lo:hi], classes):  # cut the joiners out: every token byte is then visible
+            n = 0
+            for i in range(hi - lo):
+                if classes[i] != _JOINER:
+                    o_visible[n], x_visible[n], classes[n] = original[lo + i], lower[lo + i], classes[i]
+                    n += 1
+            o, x = o_visible, x_visible
+        else:
+            n = hi - lo
+            o, x = original[lo:hi], lower[lo:hi]
+        classes[n] = _SEPARATOR
         key = np.uint64(0)
         power = np.uint64(1)
         first = t
         opens = True  # the text's first token opens a sentence
         p = 0
         while p < n:
-            if not word[p]:
-                if _is_break(o, p, n):
+            if classes[p] == _SEPARATOR:
+                if _MAY_BREAK[o[p]] and _is_break(o, p, n):
                     opens = True
                 p += 1
                 continue
             start = p
             h = np.uint64(0)
             scale = np.uint64(1)
-            number = _is_digit(x[p])
-            while word[p]:
+            number = _DIGIT[x[p]]
+            while classes[p] == _WORD:
                 h += np.uint64(x[p]) * scale
                 scale *= np.uint64(_P)
-                if not (_is_digit(x[p]) or x[p] == 46):
-                    number = False
+                number &= _NUMERIC[x[p]]
                 p += 1
             h = _fmix64_one(h)
             capital = False

@@ -62,16 +62,24 @@ def lsh_bands(threshold: float, num_perm: int) -> tuple[tuple[int, int], ...]:
     return tuple(MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges)
 
 
+@njit(cache=True, nogil=True)
+def _band_keys(signatures: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    keys = np.empty((len(signatures), len(starts)), np.uint64)
+    for d in range(len(signatures)):
+        for n in range(len(starts)):
+            h = np.uint64(n + 1) * np.uint64(0x9E3779B97F4A7C15)
+            for column in range(starts[n], ends[n]):
+                h = (h ^ np.uint64(signatures[d, column])) * np.uint64(0x100000001B3)
+                h ^= h >> np.uint64(29)
+            keys[d, n] = h
+    return keys
+
+
 def band_keys(signatures: np.ndarray, bands: tuple[tuple[int, int], ...]) -> np.ndarray:
     """uint64 key per document and band, shape (documents, bands); keys of different bands differ."""
-    keys = np.empty((len(signatures), len(bands)), np.uint64)
-    for n, (start, end) in enumerate(bands):
-        h = np.full(len(signatures), np.uint64((n + 1) * 0x9E3779B97F4A7C15 % (1 << 64)))
-        for column in range(start, end):
-            h = (h ^ signatures[:, column].astype(np.uint64)) * np.uint64(0x100000001B3)
-            h ^= h >> np.uint64(29)
-        keys[:, n] = h
-    return keys
+    starts = np.array([start for start, _ in bands], np.int64)
+    ends = np.array([end for _, end in bands], np.int64)
+    return _band_keys(signatures, starts, ends)
 
 
 def lean_minhash(signature: np.ndarray, seed: int) -> LeanMinHash:
