@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import statistics
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -106,13 +107,23 @@ def persistent_index(n: int, new_docs: list[DedupInput], folder: Path) -> None:
     index = DedupIndex.from_tables([pq.read_table(path)])
     loaded = time.perf_counter() - start
     start = time.perf_counter()
-    index.band_table(lsh_bands(config.threshold, config.num_perm))
+    band_table = index.band_table(lsh_bands(config.threshold, config.num_perm))
     banded = time.perf_counter() - start
     start = time.perf_counter()
     deduplicate(new_docs, index, config, now=datetime(2026, 11, 22, tzinfo=timezone.utc))
     query = time.perf_counter() - start
     print(f"{n:>9,} earlier docs: build+write {built:6.2f} s, load {loaded:6.2f} s, band table {banded:6.2f} s, "
-          f"1,000 new docs against it {query:5.2f} s, {path.stat().st_size / n:,.0f} bytes/doc on disk")
+          f"1,000 new docs against it {query:5.2f} s | {path.stat().st_size / n:,.0f} bytes/doc on disk, in memory "
+          f"{index_bytes(index) / n:,.0f} bytes/doc + band table {sum(a.nbytes for a in band_table[:2]) / n:,.0f}")
+
+
+def index_bytes(index: DedupIndex) -> int:
+    """Memory held by a loaded index: its arrays, and its Python strings (ids) with their list slots."""
+    fp = index.fingerprints
+    arrays = [fp.published_us, fp.seen_us, fp.n_shingles, fp.signatures, fp.exact, fp.names.offsets, fp.names.values,
+              fp.numbers.offsets, fp.numbers.values, index.cluster_of, index.kept, index.representative]
+    strings = fp.doc_ids + index.cluster_ids
+    return sum(a.nbytes for a in arrays) + sum(sys.getsizeof(x) + 8 for x in strings)
 
 
 NOW = datetime(2026, 11, 22, tzinfo=timezone.utc)

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
@@ -98,21 +99,68 @@ class TokenBatch:
     numbers: Ragged  # sorted distinct uint32 number hashes per document
 
 
-def _nfkc(text: str) -> str:
-    """``unicodedata.normalize("NFKC", text)``, faster for news text. NFKC composes the
-    compatibility decomposition, so replacing a character by its compatibility decomposition first
-    never changes the result; U+00A0 (the only common one in news) becomes a space by a fast
-    ``str.replace``, after which most texts pass the (cheap) normal-form check as they are."""
-    text = text.replace("\u00a0", " ")
-    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+@lru_cache(maxsize=1)
+def _nfkc_stable() -> np.ndarray:
+    """bool per BMP code point: whether NFKC leaves the character alone next to any other such
+    character -- its own NFKC form, a starter (combining class 0), and never the second character
+    of a canonical composition (nothing before it can absorb it). A text of ASCII and these
+    characters is in NFKC (the normalisation quick check's "yes") without asking Python. U+00A0
+    is let through too: NFKC makes it a space, and the tokeniser treats it as one (_space_at).
+    Built once per process (~20 ms)."""
+    seconds = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V/T jamo compose by rule
+    for cp in range(0x10000):
+        mapping = unicodedata.decomposition(chr(cp)).split()
+        if len(mapping) == 2 and not mapping[0].startswith("<"):
+            seconds.add(int(mapping[1], 16))
+    stable = np.zeros(0x10000, np.bool_)
+    for cp in range(0x80, 0x10000):
+        char = chr(cp)
+        stable[cp] = (cp not in seconds and not unicodedata.combining(char)
+                      and not 0xD800 <= cp < 0xE000 and unicodedata.normalize("NFKC", char) == char)
+    stable[0xA0] = True
+    return stable
+
+
+@njit(cache=True, nogil=True)
+def _needs_nfkc(data: np.ndarray, offsets: np.ndarray, stable: np.ndarray) -> np.ndarray:
+    """Per document of a UTF-8 buffer: does it hold a character outside ASCII and ``stable``?"""
+    needs = np.zeros(len(offsets) - 1, np.bool_)
+    for d in range(len(offsets) - 1):
+        p, hi = offsets[d], offsets[d + 1]
+        while p < hi:
+            byte = data[p]
+            if byte < 0x80:
+                p += 1
+                continue
+            if byte >= 0xF0 or (byte >= 0xE0 and p + 2 >= hi) or p + 1 >= hi:  # beyond the BMP
+                needs[d] = True
+                break
+            if byte >= 0xE0:
+                cp = ((byte & 0x0F) << 12) | ((data[p + 1] & 0x3F) << 6) | (data[p + 2] & 0x3F)
+                p += 3
+            else:
+                cp = ((byte & 0x1F) << 6) | (data[p + 1] & 0x3F)
+                p += 2
+            if not stable[cp]:
+                needs[d] = True
+                break
+    return needs
 
 
 def _utf8(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(original bytes, lower-cased bytes, doc byte offsets) of the NFKC-normalised texts.
     The few characters whose lower case has another UTF-8 length are left as they are, so that
     both buffers line up byte for byte."""
-    normal = [t if t.isascii() else _nfkc(t) for t in texts]
-    original = pa.array(normal, pa.large_string())
+    original = pa.array(texts, pa.large_string())
+    normal = texts
+    offsets = np.frombuffer(original.buffers()[1], np.int64)[: len(texts) + 1]
+    if offsets[-1]:
+        needs = _needs_nfkc(np.frombuffer(original.buffers()[2], np.uint8, int(offsets[-1])), offsets, _nfkc_stable())
+        changed = {int(i): unicodedata.normalize("NFKC", texts[i]) for i in np.flatnonzero(needs)
+                   if not unicodedata.is_normalized("NFKC", texts[i])}
+        if changed:
+            normal = [changed.get(i, text) for i, text in enumerate(texts)]
+            original = pa.array(normal, pa.large_string())
     lower = pc.utf8_lower(original)
     offsets = np.frombuffer(original.buffers()[1], np.int64)[: len(texts) + 1]
     lower_offsets = np.frombuffer(lower.buffers()[1], np.int64)[: len(texts) + 1]
@@ -150,7 +198,6 @@ _MAY_BREAK[[ord("\n"), 0xE2]] = True
 _CHAR_LEN = np.ones(256, np.int64)
 _CHAR_LEN[0xC0:], _CHAR_LEN[0xE0:], _CHAR_LEN[0xF0:] = 2, 3, 4
 _SEPARATOR, _WORD, _JOINER = 0, 1, 2
-_NAME, _NUMBER = 1, 2  # token flags
 
 
 @njit(cache=True, nogil=True)
@@ -198,6 +245,12 @@ def _classify(x: np.ndarray, out: np.ndarray) -> int:
 
 
 @njit(cache=True, nogil=True)
+def _space_at(o: np.ndarray, q: int, n: int) -> bool:
+    """White space at byte ``q``: ASCII, or U+00A0 (left in texts that need no other NFKC change)."""
+    return q < n and (_SPACE[o[q]] or (o[q] == 0xC2 and q + 1 < n and o[q + 1] == 0xA0))
+
+
+@njit(cache=True, nogil=True)
 def _is_break(o: np.ndarray, p: int, n: int) -> bool:
     """A sentence break at byte ``p`` of the (joiner-free) original bytes ``o``: a line break, or
     ``.!?:;-`` or a dash (U+2010-U+2015, U+2212) followed by white space."""
@@ -205,25 +258,28 @@ def _is_break(o: np.ndarray, p: int, n: int) -> bool:
     if byte == 10:
         return True
     if _BREAK_MARK[byte]:
-        return p + 1 < n and _SPACE[o[p + 1]]
+        return _space_at(o, p + 1, n)
     if byte == 0xE2 and p + 3 < n:
         a, b = o[p + 1], o[p + 2]
-        return ((a == 0x80 and 0x90 <= b <= 0x95) or (a == 0x88 and b == 0x92)) and _SPACE[o[p + 3]]
+        return ((a == 0x80 and 0x90 <= b <= 0x95) or (a == 0x88 and b == 0x92)) and _space_at(o, p + 3, n)
     return False
 
 
 @njit(cache=True, nogil=True)
 def _scan(original: np.ndarray, lower: np.ndarray, offsets: np.ndarray):
-    """One pass per document: token hashes, per-token name/number flags, exact keys."""
+    """One pass per document: token hashes, exact keys, and each document's sorted distinct name
+    and number hashes (their low 32 bits)."""
     n_docs = len(offsets) - 1
     total = offsets[-1]
     hashes = np.empty(total // 2 + n_docs + 1, np.uint64)  # an upper bound on the token count
-    flags = np.empty(len(hashes), np.uint8)
+    entities = np.empty((2, len(hashes)), np.uint32)  # names, numbers: low 32 bits of their hashes
+    entity_offsets = np.zeros((2, n_docs + 1), np.int64)
     token_offsets = np.zeros(n_docs + 1, np.int64)
     exact = np.empty(n_docs, np.uint64)
     longest = 0
     for d in range(n_docs):
         longest = max(longest, offsets[d + 1] - offsets[d])
+    found = entity_offsets[:, 0].copy()  # next free slot of each entity kind
     classes = np.empty(longest + 1, np.uint8)
     o_visible = np.empty(longest + 1, np.uint8)
     x_visible = np.empty(longest + 1, np.uint8)
@@ -266,51 +322,41 @@ def _scan(original: np.ndarray, lower: np.ndarray, offsets: np.ndarray):
             for j in range(min(_CHAR_LEN[o[start]], p - start)):
                 capital |= o[start + j] != x[start + j]
             hashes[t] = h
-            flags[t] = (_NAME if capital and not opens else 0) | (_NUMBER if number else 0)
+            entities[0, found[0]] = entities[1, found[1]] = np.uint32(h & np.uint64(0xFFFFFFFF))
+            found[0] += capital and not opens
+            found[1] += number
             key += h * power
             power *= np.uint64(_R)
             opens = False
             t += 1
         token_offsets[d + 1] = t
         exact[d] = _fmix64_one(key + np.uint64(t - first) * np.uint64(_Q))
-    return hashes[:t].copy(), flags[:t].copy(), token_offsets, exact
+        for kind in range(2):
+            found[kind] = entity_offsets[kind, d] + _sorted_distinct(entities[kind, entity_offsets[kind, d] : found[kind]])
+            entity_offsets[kind, d + 1] = found[kind]
+    return (hashes[:t].copy(), token_offsets, exact, entity_offsets[0], entities[0, : found[0]].copy(),
+            entity_offsets[1], entities[1, : found[1]].copy())
 
 
 @njit(cache=True, nogil=True)
-def _entity_sets(hashes: np.ndarray, flags: np.ndarray, token_offsets: np.ndarray, flag: int):
-    """Per document, the sorted distinct low 32 bits of the hashes of tokens with ``flag``."""
-    n_docs = len(token_offsets) - 1
-    values = np.empty(len(hashes), np.uint32)
-    offsets = np.zeros(n_docs + 1, np.int64)
-    v = 0
-    for d in range(n_docs):
-        start = v
-        for t in range(token_offsets[d], token_offsets[d + 1]):
-            if flags[t] & flag:
-                values[v] = np.uint32(hashes[t] & np.uint64(0xFFFFFFFF))
-                v += 1
-        if v - start > 1:
-            values[start:v] = np.sort(values[start:v])
-            kept = start + 1
-            for i in range(start + 1, v):
-                if values[i] != values[kept - 1]:
-                    values[kept] = values[i]
-                    kept += 1
-            v = kept
-        offsets[d + 1] = v
-    return offsets, values[:v].copy()
+def _sorted_distinct(values: np.ndarray) -> int:
+    """Sort ``values`` in place and move its distinct values to the front; returns their count."""
+    if len(values) < 2:
+        return len(values)
+    values.sort()
+    kept = 1
+    for i in range(1, len(values)):
+        if values[i] != values[kept - 1]:
+            values[kept] = values[i]
+            kept += 1
+    return kept
 
 
 def tokenize_batch(texts: list[str]) -> TokenBatch:
     """Token hashes, exact-text keys and entity fingerprints of ``texts`` (see the module doc)."""
-    original, lower, byte_offsets = _utf8(texts)
-    hashes, flags, token_offsets, exact = _scan(original, lower, byte_offsets)
-    return TokenBatch(
-        tokens=Ragged(token_offsets, hashes),
-        exact=exact,
-        names=Ragged(*_entity_sets(hashes, flags, token_offsets, _NAME)),
-        numbers=Ragged(*_entity_sets(hashes, flags, token_offsets, _NUMBER)),
-    )
+    hashes, token_offsets, exact, name_offsets, names, number_offsets, numbers = _scan(*_utf8(texts))
+    return TokenBatch(tokens=Ragged(token_offsets, hashes), exact=exact, names=Ragged(name_offsets, names),
+                      numbers=Ragged(number_offsets, numbers))
 
 
 @njit(cache=True, nogil=True)

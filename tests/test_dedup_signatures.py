@@ -20,7 +20,13 @@ def reference_tokens(text: str) -> list[str]:
     return re.findall(r"\w+(?:\.\d+)*", text)
 
 
-TEXTS = [d.text for d in make_corpus(12, 5, seed=3)] + ["", "one", "Two words", "zero\u200bwidth 1,250 3.5"]
+TEXTS = [d.text for d in make_corpus(12, 5, seed=3)] + [
+    "", "one", "Two words", "zero\u200bwidth 1,250 3.5",
+    # NFKC at work: decomposed accents, ligatures, fractions, no-break spaces, Hangul jamo, full width.
+    "Cafe\u0301 \u00a0e\u0301clair \ufb01nance \u00bd Caf\u00e9 \u1100\u1161 \uff21\uff22 \u2122",
+    # Text NFKC leaves alone except for no-break spaces (the tokeniser's fast path).
+    "\u201cCaf\u00e9,\u201d said \u00a0M\u00fcller \u2014 \u00c9cole\u00a0\u0416\u0443\u043a \u4e2d\u6587",
+]
 
 
 def test_tokens_and_signatures_equal_stock_datasketch_update_batch():
@@ -34,7 +40,7 @@ def test_tokens_and_signatures_equal_stock_datasketch_update_batch():
         stock = MinHash(num_perm=128, seed=1, hashfunc=shingle_hash, scheme=SCHEME)
         stock.update_batch(grams)
         assert np.array_equal(stock.hashvalues, signatures[i]), i
-    assert reference_tokens(TEXTS[-1]) == ["zerowidth", "1250", "3.5"]
+    assert reference_tokens("zero\u200bwidth 1,250 3.5") == ["zerowidth", "1250", "3.5"]
 
 
 def test_band_keys_give_the_candidates_of_minhashlsh():
@@ -46,6 +52,11 @@ def test_band_keys_give_the_candidates_of_minhashlsh():
     for i, signature in enumerate(signatures):
         shared = {j for j in range(len(signatures)) if np.intersect1d(keys[i], keys[j]).size}
         assert shared == set(lsh.query(lean_minhash(signature, 1)))
+
+
+def test_a_no_break_space_ends_a_sentence_like_a_space():
+    names = tokenize_batch(["Officials said. Smith met Jones.", "Officials said.\u00a0Smith met Jones."]).names
+    assert names.row(0).tolist() == names.row(1).tolist() == [token_hash(b"jones") & 0xFFFFFFFF]
 
 
 def test_entities_skip_sentence_openers_and_keep_numbers_whole():
