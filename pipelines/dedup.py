@@ -3,16 +3,16 @@
 How
     1. Exact: documents with the same token sequence (:mod:`pipelines.shingles`: NFKC, lower
        case, punctuation and invisibles ignored; one 64-bit key) are one cluster.
-    2. Near: word-shingle MinHash signatures, computed for the whole batch in numpy
+    2. Near: word-shingle MinHash signatures, computed for the whole batch by compiled loops
        (:mod:`pipelines.signatures`: equal to datasketch ``MinHash.update_batch`` with
        :func:`pipelines.shingles.shingle_hash`, scheme ``affine32`` stated explicitly), banded
-       as datasketch ``MinHashLSH`` bands them; candidates are documents sharing a band key, found
-       by a sorted-key join (the earlier documents' keys are sorted once per index). Every
-       candidate pair is VERIFIED before it links anything: estimated Jaccard >= ``min_jaccard``,
-       or estimated containment of the shorter in the longer >= ``min_containment`` (truncated
-       copies) -- both vectorised -- AND entity agreement (shared names/numbers) >=
-       ``min_entity_agreement`` (refuses templated look-alikes: same skeleton, other names),
-       checked only for pairs not already connected.
+       as datasketch ``MinHashLSH`` bands them; candidates are documents sharing a band key:
+       runs of the batch's sorted keys, and binary searches in the index's sorted band table
+       (sorted once per index). Every candidate pair is VERIFIED before it links anything
+       (:mod:`pipelines.linking`): estimated Jaccard >= ``min_jaccard``, or estimated
+       containment of the shorter in the longer >= ``min_containment`` (truncated copies), AND
+       entity agreement (shared names/numbers) >= ``min_entity_agreement`` (refuses templated
+       look-alikes: same skeleton, other names); a pair already connected is skipped.
     3. All documents -- not only the ones kept so far -- are clustered by union-find over verified
        pairs: streaming keep-first compares a late copy only with the representative and misses
        copies that are close to a sibling but not to it.
@@ -34,7 +34,8 @@ Why these defaults (``python -m benchmarks.dedup_quality``: 400 synthetic storie
     - The entity check is what keeps template look-alikes apart: without it 92/107 merge (P 0.914);
       any agreement in 0.4-0.6 merges none and loses no recall.
     - Stock datasketch keep-first at LSH 0.3, no verification: F1 0.835, 86/107 look-alikes merged.
-    Speed: ``python -m benchmarks.dedup_scale`` (end to end, one core, vs stock datasketch).
+    Speed (``python -m benchmarks.dedup_scale``, end to end, one core, medians of 3): 38.6k docs/s
+    vs stock datasketch's 2.06k at 10k documents (18.8x), 33.7k vs 1.98k at 100k (17.1x).
 
 Retention
     ``retention_days`` > 0 stops earlier documents older than that (by ``retention_by``:
@@ -94,7 +95,7 @@ RETENTION_DATES = ("published", "seen")
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)
 _UNDATED = np.iinfo(np.int64).max  # sorts after every date: "undated ranks after dated"
-_BATCH_CHARS = 4_000_000  # text fingerprinted per numpy pass: bounds the per-byte work arrays
+_BATCH_CHARS = 4_000_000  # text fingerprinted per pass: bounds the per-byte and per-token work arrays
 
 INDEX_SCHEMA = pa.schema(
     [
