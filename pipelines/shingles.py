@@ -272,18 +272,19 @@ def _scan(original: np.ndarray, lower: np.ndarray, offsets: np.ndarray):
     n_docs = len(offsets) - 1
     total = offsets[-1]
     hashes = np.empty(total // 2 + n_docs + 1, np.uint64)  # an upper bound on the token count
-    entities = np.empty((2, len(hashes)), np.uint32)  # names, numbers: low 32 bits of their hashes
-    entity_offsets = np.zeros((2, n_docs + 1), np.int64)
+    names = np.empty(len(hashes), np.uint32)
+    numbers = np.empty(len(hashes), np.uint32)
+    name_offsets = np.zeros(n_docs + 1, np.int64)
+    number_offsets = np.zeros(n_docs + 1, np.int64)
     token_offsets = np.zeros(n_docs + 1, np.int64)
     exact = np.empty(n_docs, np.uint64)
     longest = 0
     for d in range(n_docs):
         longest = max(longest, offsets[d + 1] - offsets[d])
-    found = entity_offsets[:, 0].copy()  # next free slot of each entity kind
     classes = np.empty(longest + 1, np.uint8)
     o_visible = np.empty(longest + 1, np.uint8)
     x_visible = np.empty(longest + 1, np.uint8)
-    t = 0
+    t = n_names = n_numbers = 0
     for d in range(n_docs):
         lo, hi = offsets[d], offsets[d + 1]
         if _classify(lower[lo:hi], classes):  # cut the joiners out: every token byte is then visible
@@ -311,40 +312,47 @@ def _scan(original: np.ndarray, lower: np.ndarray, offsets: np.ndarray):
             start = p
             h = np.uint64(0)
             scale = np.uint64(1)
-            number = _DIGIT[x[p]]
             while classes[p] == _WORD:
                 h += np.uint64(x[p]) * scale
                 scale *= np.uint64(_P)
-                number &= _NUMERIC[x[p]]
                 p += 1
             h = _fmix64_one(h)
-            capital = False
-            for j in range(min(_CHAR_LEN[o[start]], p - start)):
-                capital |= o[start + j] != x[start + j]
+            number = _DIGIT[x[start]]
+            if number:
+                for j in range(start + 1, p):
+                    number &= _NUMERIC[x[j]]
+            capital = o[start] != x[start]
+            if _CHAR_LEN[o[start]] > 1:  # a multi-byte first character: any of its bytes
+                for j in range(1, min(_CHAR_LEN[o[start]], p - start)):
+                    capital |= o[start + j] != x[start + j]
             hashes[t] = h
-            entities[0, found[0]] = entities[1, found[1]] = np.uint32(h & np.uint64(0xFFFFFFFF))
-            found[0] += capital and not opens
-            found[1] += number
+            names[n_names] = numbers[n_numbers] = np.uint32(h & np.uint64(0xFFFFFFFF))
+            n_names += capital & (not opens)  # bitwise: no branch to mispredict
+            n_numbers += number
             key += h * power
             power *= np.uint64(_R)
             opens = False
             t += 1
         token_offsets[d + 1] = t
         exact[d] = _fmix64_one(key + np.uint64(t - first) * np.uint64(_Q))
-        for kind in range(2):
-            found[kind] = entity_offsets[kind, d] + _sorted_distinct(entities[kind, entity_offsets[kind, d] : found[kind]])
-            entity_offsets[kind, d + 1] = found[kind]
-    return (hashes[:t].copy(), token_offsets, exact, entity_offsets[0], entities[0, : found[0]].copy(),
-            entity_offsets[1], entities[1, : found[1]].copy())
+        n_names = name_offsets[d] + _sorted_distinct(names[name_offsets[d] : n_names])
+        n_numbers = number_offsets[d] + _sorted_distinct(numbers[number_offsets[d] : n_numbers])
+        name_offsets[d + 1], number_offsets[d + 1] = n_names, n_numbers
+    return (hashes[:t].copy(), token_offsets, exact, name_offsets, names[:n_names].copy(), number_offsets,
+            numbers[:n_numbers].copy())
 
 
 @njit(cache=True, nogil=True)
 def _sorted_distinct(values: np.ndarray) -> int:
-    """Sort ``values`` in place and move its distinct values to the front; returns their count."""
-    if len(values) < 2:
-        return len(values)
-    values.sort()
-    kept = 1
+    """Sort ``values`` in place and move its distinct values to the front; returns their count.
+    Insertion sort: a document holds a few dozen names or numbers."""
+    for i in range(1, len(values)):
+        value, j = values[i], i - 1
+        while j >= 0 and values[j] > value:
+            values[j + 1] = values[j]
+            j -= 1
+        values[j + 1] = value
+    kept = min(len(values), 1)
     for i in range(1, len(values)):
         if values[i] != values[kept - 1]:
             values[kept] = values[i]
