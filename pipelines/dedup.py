@@ -346,7 +346,7 @@ def _fixed(column: pa.ChunkedArray, name: str) -> np.ndarray:
 
 def _binary(ragged: Ragged, dtype: np.dtype) -> pa.Array:
     offsets = (ragged.offsets * dtype.itemsize).astype(np.int32)
-    data = ragged.values.astype(dtype).tobytes()
+    data = np.ascontiguousarray(ragged.values, dtype)  # shared with the Arrow array, not copied
     return pa.Array.from_buffers(pa.binary(), len(ragged), [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
@@ -376,7 +376,7 @@ def fingerprints(docs: list[DedupInput], config: DedupConfig, now: datetime | No
             end += 1
         tokens = tokenize_batch([doc.text for doc in docs[start:end]])
         shingles = shingle_hashes(tokens.tokens, config.shingle_size)
-        signatures[start:end] = minhash_batch(shingles, config.num_perm, config.seed)
+        minhash_batch(shingles, config.num_perm, config.seed, out=signatures[start:end])
         n_shingles.append(np.diff(shingles.offsets))
         exact.append(tokens.exact)
         names.append(tokens.names)

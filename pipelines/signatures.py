@@ -33,11 +33,11 @@ def permutations(num_perm: int, seed: int) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _minhash(values: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _minhash(values: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray, signatures: np.ndarray) -> None:
     mask = np.uint64(0xFFFFFFFF)
-    signatures = np.full((len(offsets) - 1, len(a)), np.uint32(0xFFFFFFFF), np.uint32)
     for d in range(len(offsets) - 1):
         row = signatures[d]
+        row[:] = np.uint32(0xFFFFFFFF)
         for s in range(offsets[d], offsets[d + 1]):
             v = np.uint64(values[s])  # MurmurHash3's 32-bit finaliser, as datasketch pre-mixes
             v ^= v >> np.uint64(16)
@@ -47,13 +47,16 @@ def _minhash(values: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarr
             v = np.uint32(v ^ (v >> np.uint64(16)))
             for p in range(len(a)):  # contiguous over permutations: vectorised by the compiler
                 row[p] = min(row[p], np.uint32(a[p] * v + b[p]))
-    return signatures
 
 
-def minhash_batch(shingles: Ragged, num_perm: int, seed: int) -> np.ndarray:
-    """uint32 signatures, shape (documents, num_perm), of each document's shingle hashes."""
+def minhash_batch(shingles: Ragged, num_perm: int, seed: int, out: np.ndarray | None = None) -> np.ndarray:
+    """uint32 signatures, shape (documents, num_perm), of each document's shingle hashes; written
+    into ``out`` (e.g. rows of a larger array) when given."""
     a, b = permutations(num_perm, seed)
-    return _minhash(shingles.values.astype(np.uint32, copy=False), shingles.offsets, a, b)
+    if out is None:
+        out = np.empty((len(shingles), num_perm), np.uint32)
+    _minhash(shingles.values.astype(np.uint32, copy=False), shingles.offsets, a, b, out)
+    return out
 
 
 @lru_cache(maxsize=8)
