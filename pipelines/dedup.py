@@ -75,6 +75,7 @@ Shared index on Redis (``DedupConfig.redis_url``)
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -360,6 +361,19 @@ def _us(moment: datetime | None, doc_id: str, what: str) -> int | None:
     return (moment - _EPOCH) // _MICROSECOND
 
 
+def _batches(lengths: list[int]) -> list[tuple[int, int]]:
+    """(start, end) of consecutive runs of documents, each closed by the first document that takes
+    its text to ``_BATCH_CHARS`` characters (so every run holds at least one); one empty run for
+    no documents."""
+    ends = np.cumsum(lengths, dtype=np.int64)
+    bounds, start = [0], 0
+    while start < len(lengths):
+        base = ends[start - 1] if start else 0
+        start = min(int(np.searchsorted(ends, base + _BATCH_CHARS)) + 1, len(lengths))
+        bounds.append(start)
+    return list(zip(bounds[:-1], bounds[1:])) or [(0, 0)]
+
+
 def fingerprints(docs: list[DedupInput], config: DedupConfig, now: datetime | None = None) -> Fingerprints:
     """Everything dedup compares about each doc, computed about ``_BATCH_CHARS`` characters at a
     time (:func:`pipelines.shingles.tokenize_batch`, :func:`pipelines.signatures.minhash_batch`)."""
@@ -368,12 +382,7 @@ def fingerprints(docs: list[DedupInput], config: DedupConfig, now: datetime | No
     seen = [_us(d.fetched_at, d.doc_id, "fetched_at") for d in docs]
     signatures = np.empty((len(docs), config.num_perm), np.uint32)
     n_shingles, exact, names, numbers = [], [], [], []
-    start = 0
-    while start < len(docs) or not exact:  # token and shingle hashes are dropped batch by batch
-        end, chars = start, 0
-        while end < len(docs) and (end == start or chars < _BATCH_CHARS):
-            chars += len(docs[end].text)
-            end += 1
+    for start, end in _batches([len(doc.text) for doc in docs]):  # token and shingle hashes are dropped batch by batch
         tokens = tokenize_batch([doc.text for doc in docs[start:end]])
         shingles = shingle_hashes(tokens.tokens, config.shingle_size)
         minhash_batch(shingles, config.num_perm, config.seed, out=signatures[start:end])
@@ -381,7 +390,6 @@ def fingerprints(docs: list[DedupInput], config: DedupConfig, now: datetime | No
         exact.append(tokens.exact)
         names.append(tokens.names)
         numbers.append(tokens.numbers)
-        start = end
     return Fingerprints(
         doc_ids=[d.doc_id for d in docs],
         published_us=np.array([_UNDATED if p is None else p for p in published], np.int64),
@@ -631,13 +639,13 @@ def _check_inputs(docs: list[DedupInput], index: DedupIndex, config: DedupConfig
         raise ValueError(
             f"dedup index was built with sketch {foreign}, config gives {config.sketch!r}: rebuild it"
         )
-    seen: set[str] = set()
-    for doc in docs:
-        if doc.doc_id in seen:
-            raise ValueError(f"doc_id {doc.doc_id!r} appears more than once in the input")
-        if doc.doc_id in index.doc_ids:
-            raise ValueError(f"doc_id {doc.doc_id!r} is already in the dedup index (an earlier run)")
-        seen.add(doc.doc_id)
+    ids = [doc.doc_id for doc in docs]
+    if len(set(ids)) < len(ids):
+        repeated = next(doc_id for doc_id, count in Counter(ids).items() if count > 1)
+        raise ValueError(f"doc_id {repeated!r} appears more than once in the input")
+    known = index.doc_ids.intersection(ids) if len(index) else ()
+    if known:
+        raise ValueError(f"doc_id {next(i for i in ids if i in known)!r} is already in the dedup index (an earlier run)")
 
 
 def _outcomes(nodes: _Nodes, root: np.ndarray, index: DedupIndex, config: DedupConfig) -> list[DedupOutcome]:
