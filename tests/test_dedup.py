@@ -254,3 +254,23 @@ def test_index_round_trips_through_parquet_as_arrays(tmp_path):
         assert not o.kept and o.cluster_id == earlier.cluster_id
         if earlier.kept:
             assert (o.duplicate_of, o.match, o.similarity) == (earlier.doc_id, "exact", 1.0)
+
+
+def test_index_columns_past_2_gib_are_written_in_chunks_and_load_back_whole(tmp_path, monkeypatch):
+    """Binary columns have 32-bit offsets: one run's 512-byte signatures pass 2 GiB at 4.2M
+    documents. Shrinking the chunk limit makes a small run take the same path."""
+    import pipelines.dedup as dedup
+
+    docs = [DedupInput(d.doc_id, d.text, d.published_at) for d in make_corpus(8, 3, seed=4)]
+    _, whole = deduplicate(docs, DedupIndex.empty(), now=T0)
+    monkeypatch.setattr(dedup, "_MAX_CHUNK_BYTES", 1_000)  # one signature per chunk
+    _, chunked = deduplicate(docs, DedupIndex.empty(), now=T0)
+    assert chunked["signature"].num_chunks == len(docs) and whole["signature"].num_chunks == 1
+    pq.write_table(chunked, tmp_path / "run.parquet")
+    loaded, expected = DedupIndex.from_tables([pq.read_table(tmp_path / "run.parquet")]), DedupIndex.from_tables([whole])
+    for name in ("signatures", "exact", "n_shingles"):
+        assert (getattr(loaded.fingerprints, name) == getattr(expected.fingerprints, name)).all(), name
+    for name in ("names", "numbers"):
+        assert getattr(loaded.fingerprints, name).values.tolist() == getattr(expected.fingerprints, name).values.tolist()
+        assert getattr(loaded.fingerprints, name).offsets.tolist() == getattr(expected.fingerprints, name).offsets.tolist()
+    assert loaded.fingerprints.doc_ids == expected.fingerprints.doc_ids == sorted(d.doc_id for d in docs)
