@@ -81,14 +81,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
+from itertools import pairwise
 from typing import Literal
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.shingles import NORMALISATION_VERSION, Ragged, shingle_hashes, tokenize_batch
 from pipelines.linking import jaccards, link
+from pipelines.shingles import NORMALISATION_VERSION, Ragged, shingle_hashes, tokenize_batch
 from pipelines.signatures import SCHEME, band_keys, lsh_bands, minhash_batch
 
 KEEP_RULES = ("earliest_published", "longest", "smallest_id")
@@ -361,7 +362,7 @@ def _binary(ragged: Ragged, dtype: np.dtype) -> pa.ChunkedArray:
         pa.Array.from_buffers(pa.binary(), hi - lo, [
             None, pa.py_buffer((byte_offsets[lo : hi + 1] - byte_offsets[lo]).astype(np.int32)),
             pa.py_buffer(data[byte_offsets[lo] : byte_offsets[hi]])])
-        for lo, hi in zip(bounds[:-1], bounds[1:])
+        for lo, hi in pairwise(bounds)
     ]
     return pa.chunked_array(chunks, pa.binary())
 
@@ -386,7 +387,7 @@ def _batches(lengths: list[int]) -> list[tuple[int, int]]:
         base = ends[start - 1] if start else 0
         start = min(int(np.searchsorted(ends, base + _BATCH_CHARS)) + 1, len(lengths))
         bounds.append(start)
-    return list(zip(bounds[:-1], bounds[1:])) or [(0, 0)]
+    return list(pairwise(bounds)) or [(0, 0)]
 
 
 def fingerprints(docs: list[DedupInput], config: DedupConfig, now: datetime | None = None) -> Fingerprints:

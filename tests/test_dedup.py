@@ -259,7 +259,7 @@ def test_index_round_trips_through_parquet_as_arrays(tmp_path):
 def test_index_columns_past_2_gib_are_written_in_chunks_and_load_back_whole(tmp_path, monkeypatch):
     """Binary columns have 32-bit offsets: one run's 512-byte signatures pass 2 GiB at 4.2M
     documents. Shrinking the chunk limit makes a small run take the same path."""
-    import pipelines.dedup as dedup
+    from pipelines import dedup
 
     docs = [DedupInput(d.doc_id, d.text, d.published_at) for d in make_corpus(8, 3, seed=4)]
     _, whole = deduplicate(docs, DedupIndex.empty(), now=T0)
