@@ -248,8 +248,8 @@ def main() -> None:
     _table("clean stage (one process unless noted)", "pages", [clean["bare"], clean["one"], clean["many"]])
     dedup, _ = bench_dedup(docs, args.repeat)
     _table("dedup stage (one core, end to end)", "docs", [dedup["stock"], dedup["ours"]])
-    print("  (stock baseline: NFKC+lower \\w+ 5-word shingles, sha1, no verification; wirewash: folded "
-          "text, batch numpy token hashing, verified pairs, union-find)")
+    print("  (stock baseline: NFKC+lower \\w+ word shingles of the configured size, sha1, no verification; "
+          "wirewash: folded text, compiled batch token hashing and MinHash, verified pairs, union-find)")
     print(f"\nload average {os.getloadavg()[0]:.2f} at end; total {time.perf_counter() - start:.0f} s")
 
     bare, one, many = clean["bare"].rate(), clean["one"].rate(), clean["many"].rate()
