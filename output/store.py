@@ -135,10 +135,16 @@ def recover(root: Path) -> list[str]:
 
 def read_state(root: Path, name: str) -> list[pa.Table]:
     """Every committed run's rows of the state table ``name``, oldest run first."""
+    return list(iter_state(root, name))
+
+
+def iter_state(root: Path, name: str, columns: list[str] | None = None) -> Iterator[pa.Table]:
+    """:func:`read_state` one run's file at a time, optionally only ``columns``: for state too
+    large to hold whole (a long dedup history)."""
     folder = root / STATE / name
-    if not folder.is_dir():
-        return []
-    return [pq.read_table(p) for p in sorted(folder.glob("run-*.parquet"))]
+    if folder.is_dir():
+        for path in sorted(folder.glob("run-*.parquet")):
+            yield pq.read_table(path, columns=columns)
 
 
 def iter_manifests(root: Path) -> Iterator[dict[str, Any]]:

@@ -34,10 +34,10 @@ from crawler.record import PageError, RawPage
 from output.card import write_card
 from output.lock import corpus_lock
 from output.schema import ARTICLES, DUPLICATES, ERRORS, SCHEMA_VERSION, partition_value, to_table
-from output.store import RunWriter, read_state, recover
+from output.store import RunWriter, iter_state, read_state, recover
 from pipelines.clean import Cleaned, clean_stream
 from pipelines.config import RunConfig, config_to_dict, parse_engine
-from pipelines.dedup import DedupIndex, DedupInput, deduplicate
+from pipelines.dedup import DedupInput, deduplicate, load_index
 from pipelines.furniture import LINES_STATE, PAGES_STATE, RULE, FurnitureTable, Page
 from pipelines.health import MANIFEST_KEY, HealthCollector
 
@@ -143,7 +143,10 @@ def _run(paths, extra_pages, out, config, state, writer, on_page) -> dict[str, A
     t0 = time.perf_counter()
     seen_inputs = {fp for name in (INPUTS_STATE, SEGMENTS_STATE) for table in read_state(out, name)
                    for fp in table.column("fingerprint").to_pylist()}
-    index = DedupIndex.from_tables(read_state(out, DEDUP_STATE))
+    now = dt.datetime.now(dt.timezone.utc)  # one clock for the retention window: loading and dedup
+    index = load_index(lambda columns: iter_state(out, DEDUP_STATE, columns), config.dedup, now)
+    known = index.doc_ids if not config.dedup.retention_days else frozenset(
+        doc for table in iter_state(out, DEDUP_STATE, ["doc_id"]) for doc in table.column("doc_id").to_pylist())
     furniture = FurnitureTable.from_state(read_state(out, LINES_STATE), read_state(out, PAGES_STATE),
                                           config.furniture)
     state.timings["read_state_s"] = time.perf_counter() - t0
@@ -156,7 +159,7 @@ def _run(paths, extra_pages, out, config, state, writer, on_page) -> dict[str, A
             state.health.empty_page(state.page_domains.get(result.source_uri) or _host(result.source_uri),
                                     result.source_uri)
         else:
-            _add_docs(result, state, index)
+            _add_docs(result, state, known)
         if on_page:
             on_page(1)
     state.timings["load_clean_s"] = time.perf_counter() - t0
@@ -168,7 +171,8 @@ def _run(paths, extra_pages, out, config, state, writer, on_page) -> dict[str, A
 
     t0 = time.perf_counter()
     outcomes, index_rows = deduplicate(
-        [DedupInput(d["doc_id"], d["text"], d["published_at"], d["fetched_at"]) for d in state.docs], index, config.dedup
+        [DedupInput(d["doc_id"], d["text"], d["published_at"], d["fetched_at"]) for d in state.docs], index, config.dedup,
+        now=now,
     )
     state.timings["dedup_s"] = time.perf_counter() - t0
 
@@ -218,12 +222,13 @@ def _count_loaded(pages: Iterable[RawPage | PageError], state: RunState) -> Iter
         yield page
 
 
-def _add_docs(result: Cleaned, state: RunState, index: DedupIndex) -> None:
+def _add_docs(result: Cleaned, state: RunState, known: frozenset[str]) -> None:
+    """Queue the documents of a cleaned page; ``known``: doc ids already in the corpus."""
     page = result.page
     state.counts["pages_cleaned"] += 1
     for doc in result.docs:
         did = doc_id(page.source_uri, doc.part)
-        if did in index.doc_ids:
+        if did in known:
             state.counts["docs_skipped_known"] += 1
             continue
         for removal in doc.removals:

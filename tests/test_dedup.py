@@ -274,3 +274,38 @@ def test_index_columns_past_2_gib_are_written_in_chunks_and_load_back_whole(tmp_
         assert getattr(loaded.fingerprints, name).values.tolist() == getattr(expected.fingerprints, name).values.tolist()
         assert getattr(loaded.fingerprints, name).offsets.tolist() == getattr(expected.fingerprints, name).offsets.tolist()
     assert loaded.fingerprints.doc_ids == expected.fingerprints.doc_ids == sorted(d.doc_id for d in docs)
+
+
+def test_a_windowed_index_holds_only_what_can_matter_and_gives_the_same_outcomes():
+    """With retention, a run loads the rows inside the window and the representatives of clusters
+    that have one. A wire story first seen on day 0, copied on day 4, copied again on day 8:
+    with a 5-day window the day-8 copy still joins the day-0 cluster, through the day-4 copy."""
+    from pipelines.dedup import load_index
+
+    rng = random.Random(12)
+    wire = story(21)
+    docs = [(0, DedupInput("wire-day0", wire.text, hours(0))),
+            (4, DedupInput("copy-day4", make_variant(rng, wire, "light"), hours(4 * 24))),
+            (8, DedupInput("copy-day8", make_variant(rng, wire, "light"), hours(8 * 24)))]
+    for n, d in enumerate(make_corpus(30, 2, seed=6)):  # background traffic over ten days
+        docs.append((n % 11, DedupInput(d.doc_id, d.text, hours((n % 11) * 24))))
+    config = DedupConfig(retention_days=5)
+    tables: list[pa.Table] = []
+    seen: dict[str, DedupOutcome] = {}
+    for day in range(11):
+        batch = [d for when, d in docs if when == day]
+        now = hours(day * 24 + 1)
+        full = DedupIndex.from_tables(tables)
+        window = load_index(lambda columns: [t.select(columns) if columns else t for t in tables], config, now)
+        outcomes, rows = deduplicate(batch, full, config, now=now)
+        assert deduplicate(batch, window, config, now=now)[0] == outcomes, day
+        tables.append(rows)
+        seen.update((o.doc_id, o) for o in outcomes)
+    assert len(window) < len(full)  # the history is not loaded: rows in the window, or representatives
+    cutoff = (now - timedelta(days=5) - datetime(1970, 1, 1, tzinfo=timezone.utc)) // timedelta(microseconds=1)
+    inside = window.fingerprints.published_us >= cutoff
+    assert (inside | window.kept).all() and not inside.all()
+    assert seen["copy-day8"].cluster_id == "wire-day0" and seen["copy-day8"].duplicate_of == "wire-day0"
+    assert "wire-day0" in window.doc_ids  # outside the window, kept as its cluster's representative
+    everything = DedupIndex.from_tables(tables).doc_ids
+    assert load_index(lambda columns: tables, DedupConfig(), now).doc_ids == everything  # no retention: all

@@ -241,3 +241,20 @@ def test_an_overlapping_run_exits_75_and_touches_nothing(tmp_path):
     assert code == 75
     assert "locked by another wirewash run" in " ".join(output.split())
     assert not (corpus / "_runs").exists() and not (corpus / "articles").exists()
+
+
+def test_with_a_retention_window_a_changed_old_page_is_still_known_and_not_added_twice(tmp_path):
+    """With retention the dedup index holds only the window (the samples are older than one day),
+    yet a re-fetched page whose document is already in the corpus must not get a second row."""
+    inputs, corpus, config = tmp_path / "in", tmp_path / "corpus", tmp_path / "wirewash.toml"
+    shutil.copytree(SAMPLES / "html", inputs)
+    config.write_text("[dedup]\nretention_days = 1\n", encoding="utf-8")
+    assert run_cli("ingest", str(inputs), "--out", str(corpus), "--workers", "1", "--config", str(config))[0] == 0
+    rows = len(articles(corpus)) + len(articles(corpus, "duplicates"))
+    page = inputs / "midlandcourier-portugal-drought-cuts.html"
+    page.write_text(page.read_text(encoding="utf-8") + "\n<!-- fetched again -->\n", encoding="utf-8")
+    assert run_cli("ingest", str(inputs), "--out", str(corpus), "--workers", "1", "--config", str(config))[0] == 0
+    counts = json.loads(sorted((corpus / "_runs").glob("*.json"))[-1].read_text())["counts"]
+    assert counts["docs_skipped_known"] == 1 and counts.get("documents", 0) == 0
+    ids = [r["doc_id"] for r in articles(corpus) + articles(corpus, "duplicates")]
+    assert len(ids) == rows == len(set(ids))
