@@ -73,6 +73,12 @@ Shared index on Redis (``DedupConfig.redis_url``)
       bridges clusters published by different commits; on the synthetic corpus with heavy variants,
       1,000-doc batches place 3-4% of documents differently from one single batch (pair F1 0.973 vs
       0.982): bigger batches, fewer bridges.
+    * with ``retention_days``, each commit first deletes the clusters whose newest document left
+      the window (:meth:`pipelines.lsh_redis.RedisIndex.prune`), so Redis memory follows the window;
+      outcomes do not change (tested against the local index, day after day). Bucket neighbours
+      are read with the last committed exact copy of each, which may be inside the window when
+      the banded one is not. Not covered: an exact copy committed later but PUBLISHED earlier than
+      another one that is still in the window (retention_by="published"); "seen" has no such case.
 """
 from __future__ import annotations
 
@@ -591,11 +597,17 @@ def _deduplicate_shared(new: Fingerprints, config: DedupConfig, now: datetime) -
         return []
     keys = band_bytes(new.signatures, store.bands)
     with store.locked():
+        if config.retention_days:
+            store.prune(_cutoff_us(config, now), config.retention_by)
         taken = store.existing(new.doc_ids)
         if taken:
             raise ValueError(f"doc_id {taken[0]!r} is already in the shared dedup index")
         found = sorted({doc_id for row in store.candidates(keys, new.exact) for doc_id in row})
         stored = store.fetch(found, config.num_perm)
+        # A bucket holds one document per exact text; its later exact copies may be the ones still
+        # inside the retention window (the local index would match through them): fetch those too.
+        twins = sorted(set(store.last_with_exact(sorted({d.exact for d in stored.values()}))) - stored.keys())
+        stored.update(store.fetch(twins, config.num_perm))
         missing = sorted({d.cluster_id for d in stored.values()} - stored.keys())
         stored.update(store.fetch(missing, config.num_perm))
         earlier = _stored_index(stored, config)
@@ -607,7 +619,8 @@ def _deduplicate_shared(new: Fingerprints, config: DedupConfig, now: datetime) -
                           int(new.exact[i]), number, new.signatures[i], new.names.row(i), new.numbers.row(i))
                  for i, o in enumerate(outcomes)]
         banded = (leaders == len(earlier) + np.arange(len(new))) & (new.n_shingles > 0)
-        store.commit([o.doc_id for o in outcomes], blobs, new.exact, keys, banded)
+        store.commit([o.doc_id for o in outcomes], blobs, new.exact, keys, banded, [o.cluster_id for o in outcomes],
+                     _window_dates(new))
     return outcomes
 
 
@@ -663,7 +676,8 @@ def seed_shared_index(index: DedupIndex, config: DedupConfig, chunk: int = 5_000
                               fp.names.row(i), fp.numbers.row(i)) for i in rows.tolist()]
             number = store.commit([fp.doc_ids[i] for i in rows.tolist()], blobs, fp.exact[rows],
                                   band_bytes(fp.signatures[rows], store.bands), leader[rows] & (fp.n_shingles[rows] > 0),
-                                  new_commit=start == 0)
+                                  [index.cluster_ids[c] for c in index.cluster_of[rows].tolist()],
+                                  _window_dates(fp)[rows], new_commit=start == 0)
     return number
 
 
@@ -671,11 +685,17 @@ def _active(index: DedupIndex, config: DedupConfig, now: datetime) -> np.ndarray
     """Which earlier rows may still be matched under the retention window."""
     if not config.retention_days:
         return np.ones(len(index), bool)
-    cutoff = _us(now - timedelta(days=config.retention_days), "-", "now")
-    fp = index.fingerprints
-    dates = fp.seen_us if config.retention_by == "seen" else np.where(
-        fp.published_us == _UNDATED, fp.seen_us, fp.published_us)
-    return dates >= cutoff
+    dates = _window_dates(index.fingerprints)
+    return dates[:, 1 if config.retention_by == "seen" else 0] >= _cutoff_us(config, now)
+
+
+def _window_dates(fp: Fingerprints) -> np.ndarray:
+    """Per row, the dates retention goes by: (published, else seen; seen), int64 microseconds."""
+    return np.stack((np.where(fp.published_us == _UNDATED, fp.seen_us, fp.published_us), fp.seen_us), 1)
+
+
+def _cutoff_us(config: DedupConfig, now: datetime) -> int:
+    return _us(now - timedelta(days=config.retention_days), "-", "now")
 
 
 def _check_inputs(docs: list[DedupInput], index: DedupIndex, config: DedupConfig) -> None:

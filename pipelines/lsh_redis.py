@@ -15,6 +15,10 @@ Layout (``basename`` = ``DedupConfig.redis_basename``, bytes)
     * ``basename + b"_exact"``: exact key (8 bytes) -> the last committed doc id with it.
     * ``basename + b"_meta"``: ``sketch`` (refuses a config whose signatures are not comparable)
       and ``commits`` (the commit counter).
+    * ``basename + b"_clusters_published"`` / ``b"_clusters_seen"``: sorted sets scoring each
+      cluster id by its newest document's date (published, else seen; or seen), and
+      ``basename + b"_members_" + cluster id``: the set of its doc ids. :meth:`RedisIndex.prune`
+      deletes whole clusters that left the retention window (~2% more memory per document).
 
 Writes go through Lua scripts (one ``EVALSHA`` per batch): datasketch's ``insertion_session``
 sends ~2 commands per band and document through redis-py (76 at 37 bands), a few hundred
@@ -75,9 +79,12 @@ for i = 0, nbands - 1 do names[i] = base .. '_bucket_' .. string.char(math.floor
 local keys, docs, exact_map = base .. '_keys', base .. '_docs', base .. '_exact'
 local row, b = nbands * width, 0
 for d = 0, #banded - 1 do
-  local id = ARGV[9 + 2 * d]
-  redis.call('HSET', docs, id, ARGV[10 + 2 * d])
+  local id, cluster = ARGV[9 + 5 * d], ARGV[11 + 5 * d]
+  redis.call('HSET', docs, id, ARGV[10 + 5 * d])
   redis.call('HSET', exact_map, string.sub(exacts, d * 8 + 1, d * 8 + 8), id)
+  redis.call('ZADD', base .. '_clusters_published', 'GT', ARGV[12 + 5 * d], cluster)
+  redis.call('ZADD', base .. '_clusters_seen', 'GT', ARGV[13 + 5 * d], cluster)
+  redis.call('SADD', base .. '_members_' .. cluster, id)
   if string.byte(banded, d + 1) == 49 then
     local hs = {}
     for i = 0, nbands - 1 do
@@ -94,6 +101,39 @@ for d = 0, #banded - 1 do
 end
 if bump == '1' then return redis.call('HINCRBY', base .. '_meta', 'commits', 1) end
 return tonumber(redis.call('HGET', base .. '_meta', 'commits') or '0')
+"""
+
+
+_PRUNE = """
+local base, token, nbands, nclusters = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+if redis.call('GET', base .. '_lock') ~= token then
+  return redis.error_reply('wirewash dedup: commit lock lost (expired?); nothing pruned')
+end
+local names = {}
+for i = 0, nbands - 1 do names[i] = base .. '_bucket_' .. string.char(math.floor(i / 256), i % 256) end
+local keys, docs, exact_map = base .. '_keys', base .. '_docs', base .. '_exact'
+for c = 1, nclusters do
+  local cluster = ARGV[4 + c]
+  redis.call('ZREM', base .. '_clusters_published', cluster)
+  redis.call('ZREM', base .. '_clusters_seen', cluster)
+  redis.call('DEL', base .. '_members_' .. cluster)
+end
+for at = 5 + nclusters, #ARGV, 2 do
+  local id, exact = ARGV[at], ARGV[at + 1]
+  for i, h in ipairs(redis.call('LRANGE', keys .. id, 0, -1)) do
+    local bucket = names[i - 1] .. h
+    redis.call('SREM', bucket, id)
+    if redis.call('SCARD', bucket) == 0 then
+      redis.call('DEL', bucket)
+      redis.call('HDEL', names[i - 1], h)
+    end
+  end
+  redis.call('DEL', keys .. id)
+  redis.call('HDEL', keys, id)
+  redis.call('HDEL', docs, id)
+  if redis.call('HGET', exact_map, exact) == id then redis.call('HDEL', exact_map, exact) end
+end
+return (#ARGV - 4 - nclusters) / 2
 """
 
 
@@ -148,6 +188,7 @@ class RedisIndex:
         self.bands = tuple(tuple(r) for r in self.lsh.hashranges)
         self._query = self.client.register_script(_QUERY)
         self._commit = self.client.register_script(_COMMIT)
+        self._prune = self.client.register_script(_PRUNE)
         self._token: str | None = None
 
     def key(self, suffix: str) -> bytes:
@@ -206,6 +247,13 @@ class RedisIndex:
                                     values[perm : perm + n_names], values[perm + n_names :])
         return out
 
+    def last_with_exact(self, exact: list[int]) -> list[str]:
+        """For each exact key, the last committed doc id with it (if any is stored)."""
+        if not exact:
+            return []
+        found = self.client.hmget(self.key("exact"), [struct.pack("<Q", e) for e in exact])
+        return [f.decode() for f in found if f is not None]
+
     def existing(self, doc_ids: list[str]) -> list[str]:
         if not doc_ids:
             return []
@@ -218,10 +266,13 @@ class RedisIndex:
         return int(self.client.hget(self.key("meta"), "commits") or 0)
 
     def commit(self, doc_ids: list[str], blobs: list[bytes], exact: np.ndarray, keys: np.ndarray,
-               banded: np.ndarray, chunk: int = 5_000, new_commit: bool = True) -> int:
+               banded: np.ndarray, clusters: list[str], dates: np.ndarray, chunk: int = 5_000,
+               new_commit: bool = True) -> int:
         """Write documents (packed by :func:`pack_doc`; bucket keys from :func:`band_bytes` are
         used where ``banded``) under the held lock; returns the commit number (``new_commit``:
-        count a new one, else add to the current one). Chunks are applied in order under the lock."""
+        count a new one, else add to the current one). Chunks are applied in order under the lock.
+        ``clusters`` and ``dates`` (microseconds: published else seen, and seen) date each cluster
+        by its newest document, for :meth:`prune`."""
         if self._token is None:
             raise RuntimeError("RedisIndex.commit needs the lock (use `with index.locked():`)")
         number = 0
@@ -232,10 +283,33 @@ class RedisIndex:
                           b"1" if new_commit and start == 0 else b"0",
                           np.where(flags, 49, 48).astype(np.uint8).tobytes(), exact[part].astype("<u8").tobytes(),
                           np.ascontiguousarray(keys[part][flags]).tobytes()]
-            for doc_id, blob in zip(doc_ids[part], blobs[part]):
-                args.extend((doc_id, blob))
+            for doc_id, blob, cluster, (published, seen) in zip(doc_ids[part], blobs[part], clusters[part],
+                                                                dates[part].tolist()):
+                args.extend((doc_id, blob, cluster, published, seen))
             number = self._commit(args=args)
         return int(number)
+
+    def prune(self, cutoff_us: int, by: str, chunk: int = 1_000) -> int:
+        """Delete, under the held lock, every cluster whose newest document (``by``: "published",
+        published else seen; or "seen") is older than ``cutoff_us``: its documents, their bucket
+        entries, band lists and exact keys. None of them can be matched any more (see
+        ``DedupConfig.retention_days``) nor be the representative a match points to, so outcomes
+        do not change; Redis memory follows the retention window. Returns documents deleted."""
+        if self._token is None:
+            raise RuntimeError("RedisIndex.prune needs the lock (use `with index.locked():`)")
+        deleted = 0
+        while clusters := self.client.zrangebyscore(self.key(f"clusters_{by}"), "-inf", f"({cutoff_us}", 0, chunk):
+            pipe = self.client.pipeline(transaction=False)
+            for cluster in clusters:
+                pipe.smembers(self.key("members_") + cluster)
+            ids = sorted({m.decode() for members in pipe.execute() for m in members})
+            blobs = self.client.hmget(self.key("docs"), ids) if ids else []
+            args: list = [self.basename, self._token, len(self.bands), len(clusters), *clusters]
+            for doc_id, blob in zip(ids, blobs):
+                if blob is not None:
+                    args.extend((doc_id, struct.pack("<Q", _HEADER.unpack_from(blob)[3])))
+            deleted += int(self._prune(args=args))
+        return deleted
 
     def used_memory(self) -> int:
         return int(self.client.info("memory")["used_memory"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import shutil
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pytest
@@ -146,7 +146,7 @@ def test_a_commit_whose_lock_expired_writes_nothing(config):
         store.client.delete(store.key("lock"))  # as if it had expired
         with pytest.raises(redis.exceptions.ResponseError, match="lock lost"):
             store.commit(["x"], [b"blob"], np.zeros(1, np.uint64), np.zeros((1, store.width * len(store.bands)),
-                         np.uint8), np.ones(1, bool))
+                         np.uint8), np.ones(1, bool), ["x"], np.zeros((1, 2), np.int64))
     assert store.client.hlen(store.key("docs")) == 0
 
 
@@ -159,3 +159,42 @@ def test_a_local_index_seeds_the_shared_one(config):
     shared, _ = deduplicate(later, DedupIndex.empty(), config, now=NOW)
     local, _ = deduplicate(later, index, DedupConfig(), now=NOW)
     assert shared == local
+
+
+def test_retention_prunes_clusters_that_left_the_window_and_outcomes_stay_the_local_ones(config):
+    """Eleven daily commits with a 5-day window: clusters whose newest document left the window are
+    deleted from Redis (documents, buckets, exact keys), and every day's outcomes equal the local
+    index's. A wire story seen on day 0 and copied on day 4 and day 8 keeps its day-0
+    representative, whose cluster still reaches into the window."""
+    from dataclasses import replace
+
+    from pipelines.lsh_redis import band_bytes, redis_index
+    rng = random.Random(12)
+    wire = make_story(rng, "wire")
+
+    def day(n: float) -> datetime:
+        return datetime(2026, 11, 1, tzinfo=timezone.utc) + timedelta(days=n)
+
+    docs = [(0, DedupInput("wire-day0", wire.text, day(0))),
+            (4, DedupInput("copy-day4", make_variant(rng, wire, "light"), day(4))),
+            (8, DedupInput("copy-day8", make_variant(rng, wire, "light"), day(8)))]
+    docs += [(n % 11, DedupInput(d.doc_id, d.text, day(n % 11))) for n, d in enumerate(corpus_docs(20, 11))]
+    shared_config, local_config = replace(config, retention_days=5), DedupConfig(retention_days=5)
+    store = redis_index(config.redis_url, config.redis_basename, config.threshold, config.num_perm)
+    tables, outcomes = [], {}
+    for n in range(11):
+        batch = [d for when, d in docs if when == n]
+        now = day(n + 0.05)
+        shared, _ = deduplicate(batch, DedupIndex.empty(), shared_config, now=now)
+        local, rows = deduplicate(batch, DedupIndex.from_tables(tables), local_config, now=now)
+        assert shared == local, n
+        tables.append(rows)
+        outcomes.update((o.doc_id, o) for o in shared)
+    assert outcomes["copy-day8"].duplicate_of == "wire-day0"
+    kept_ids = {m.decode() for m in store.client.hkeys(store.key("docs"))}
+    assert "wire-day0" in kept_ids and len(kept_ids) < len(docs) - len([d for when, d in docs if when == 10])
+    gone = [d for when, d in docs if when <= 3 and d.doc_id not in kept_ids]
+    assert gone  # whole clusters older than the window were deleted ...
+    fp = fingerprints([d for d in gone], config, NOW)
+    found = store.candidates(band_bytes(fp.signatures, store.bands), fp.exact)
+    assert not {i for row in found for i in row} & {d.doc_id for d in gone}  # ... from the buckets and exact keys too
