@@ -12,8 +12,9 @@
 3. ``--redis`` (a throwaway ``redis-server`` on loopback, or ``--redis-url``): the shared index.
    Insert+query rate of the Redis stage (candidates, verification, clustering, commit; fingerprints
    precomputed) and end to end, in batches; two processes ingesting halves concurrently (wall rate,
-   and whether the clusters equal one process's); Redis ``used_memory`` per indexed document on the
-   corpus and on random signatures (every bucket a singleton: the worst case), per million docs.
+   and whether the clusters equal one process's); the corpus as daily batches with a 5-day
+   retention window (documents and memory Redis keeps); Redis ``used_memory`` per indexed document
+   on the corpus and on random signatures (every bucket a singleton: the worst case), per million docs.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -248,6 +249,8 @@ def redis_benchmark(url: str | None, n_docs: int, seed: int, batch: int, memory_
               f"{moved(two, outcomes)} / {moved(two, list(single.values()))}; "
               f"one kept per cluster: {sum(o.kept for o in two) == len(partition(two))}")
         store.clear()
+        retention_window(store, replace(config, retention_days=5), docs, batch)
+        store.clear()
         rows = synthetic_rows(memory_docs, DedupConfig(), np.random.default_rng(7))
         index = DedupIndex.from_tables([rows])
         before = store.used_memory()
@@ -259,6 +262,28 @@ def redis_benchmark(url: str | None, n_docs: int, seed: int, batch: int, memory_
               f"({memory_docs / seconds:,.0f} docs/s): {used / memory_docs:,.0f} bytes/doc -> "
               f"{used / memory_docs * 1e6 / 2**30:.2f} GiB per million docs")
         store.clear()
+
+
+def retention_window(store, config: DedupConfig, docs: list[DedupInput], per_day: int) -> None:
+    """The corpus as one batch a day (``per_day`` documents, published that day) with a 5-day
+    window: documents Redis holds and its memory at the end, against the same days without it."""
+    def ingest(config: DedupConfig) -> tuple[int, int, float]:
+        store.clear()
+        before, seconds = store.used_memory(), 0.0
+        for day, start in enumerate(range(0, len(docs), per_day)):
+            when = NOW + timedelta(days=day)
+            part = [replace(d, published_at=when) for d in docs[start : start + per_day]]
+            t0 = time.perf_counter()
+            deduplicate(part, DedupIndex.empty(), config, now=when + timedelta(hours=1))
+            seconds += time.perf_counter() - t0
+        return store.client.hlen(store.key("docs")), store.used_memory() - before, seconds
+
+    days = -(-len(docs) // per_day)
+    held, memory, seconds = ingest(config)
+    all_held, all_memory, all_seconds = ingest(replace(config, retention_days=0))
+    print(f"  {days} daily batches of {per_day:,}, retention_days={config.retention_days:g}: Redis holds {held:,} docs, "
+          f"{memory / 2**20:,.0f} MiB ({len(docs) / seconds:,.0f} docs/s); without retention {all_held:,} docs, "
+          f"{all_memory / 2**20:,.0f} MiB ({len(docs) / all_seconds:,.0f} docs/s)")
 
 
 class _given:

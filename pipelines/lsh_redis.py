@@ -315,9 +315,16 @@ class RedisIndex:
         return int(self.client.info("memory")["used_memory"])
 
     def clear(self) -> None:
-        """Delete every key of this index (tests and benchmarks)."""
+        """Delete every key of this index (tests and benchmarks), 10,000 keys a call: an index of
+        random signatures has a bucket key per document and band."""
+        batch: list[bytes] = []
         for key in self.client.scan_iter(match=self.basename + b"_*", count=10_000):
-            self.client.unlink(key)
+            batch.append(key)
+            if len(batch) == 10_000:
+                self.client.unlink(*batch)
+                batch.clear()
+        if batch:
+            self.client.unlink(*batch)
 
 
 _CACHE: dict[tuple, RedisIndex] = {}
