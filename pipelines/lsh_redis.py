@@ -46,11 +46,19 @@ LOCK_TIMEOUT_S = 120.0  # a crashed commit frees the index after this long
 _HEADER = struct.Struct("<qqqQIH?H")  # published, seen, n_shingles, exact, commit, num_perm, kept, len(cluster id)
 _COUNTS = struct.Struct("<HH")  # names, numbers
 
-_QUERY = """
+_PRELUDE = """
+local LOCK_LOST = 'wirewash dedup: commit lock lost (expired?); nothing written'
+local function bucket_names(base, nbands)  -- datasketch's hash name of each band
+  local names = {}
+  for i = 0, nbands - 1 do names[i] = base .. '_bucket_' .. string.char(math.floor(i / 256), i % 256) end
+  return names
+end
+"""
+
+_QUERY = _PRELUDE + """
 local base, nbands, width = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local bands, exacts = ARGV[4], ARGV[5]
-local names = {}
-for i = 0, nbands - 1 do names[i] = base .. '_bucket_' .. string.char(math.floor(i / 256), i % 256) end
+local names = bucket_names(base, nbands)
 local out = {}
 local row = nbands * width
 for d = 0, #exacts / 8 - 1 do
@@ -68,14 +76,11 @@ end
 return out
 """
 
-_COMMIT = """
+_COMMIT = _PRELUDE + """
 local base, token, nbands, width, bump = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 local banded, exacts, bands = ARGV[6], ARGV[7], ARGV[8]
-if redis.call('GET', base .. '_lock') ~= token then
-  return redis.error_reply('wirewash dedup: commit lock lost (expired?); nothing written')
-end
-local names = {}
-for i = 0, nbands - 1 do names[i] = base .. '_bucket_' .. string.char(math.floor(i / 256), i % 256) end
+if redis.call('GET', base .. '_lock') ~= token then return redis.error_reply(LOCK_LOST) end
+local names = bucket_names(base, nbands)
 local keys, docs, exact_map = base .. '_keys', base .. '_docs', base .. '_exact'
 local row, b = nbands * width, 0
 for d = 0, #banded - 1 do
@@ -104,13 +109,10 @@ return tonumber(redis.call('HGET', base .. '_meta', 'commits') or '0')
 """
 
 
-_PRUNE = """
+_PRUNE = _PRELUDE + """
 local base, token, nbands, nclusters = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-if redis.call('GET', base .. '_lock') ~= token then
-  return redis.error_reply('wirewash dedup: commit lock lost (expired?); nothing pruned')
-end
-local names = {}
-for i = 0, nbands - 1 do names[i] = base .. '_bucket_' .. string.char(math.floor(i / 256), i % 256) end
+if redis.call('GET', base .. '_lock') ~= token then return redis.error_reply(LOCK_LOST) end
+local names = bucket_names(base, nbands)
 local keys, docs, exact_map = base .. '_keys', base .. '_docs', base .. '_exact'
 for c = 1, nclusters do
   local cluster = ARGV[4 + c]
