@@ -211,20 +211,6 @@ class Fingerprints:
     def __len__(self) -> int:
         return len(self.doc_ids)
 
-    def take(self, rows: np.ndarray) -> Fingerprints:
-        return Fingerprints(
-            [self.doc_ids[i] for i in rows.tolist()], self.published_us[rows], self.seen_us[rows],
-            self.n_shingles[rows], self.signatures[rows], self.exact[rows],
-            _ragged_take(self.names, rows), _ragged_take(self.numbers, rows),
-        )
-
-
-def _ragged_take(ragged: Ragged, rows: np.ndarray) -> Ragged:
-    lengths = np.diff(ragged.offsets)[rows]
-    offsets = np.zeros(len(rows) + 1, np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    index = np.repeat(ragged.offsets[:-1][rows] - offsets[:-1], lengths) + np.arange(offsets[-1])
-    return Ragged(offsets, ragged.values[index])
 
 
 def _ragged_concat(parts: list[Ragged], dtype: np.dtype) -> Ragged:
@@ -514,10 +500,10 @@ def _link(index: DedupIndex, nodes: _Nodes, active: np.ndarray, config: DedupCon
         index_table, index_rows, shift = np.zeros(0, np.uint64), np.zeros(0, np.int64), 0
     matchable = np.zeros(nodes.n_earlier, bool)
     matchable[participants[participants < nodes.n_earlier]] = True
-    empty = _side(nodes.new.take(np.zeros(0, np.int64)))
+    batch = _side(nodes.new)
     root = link(nodes.n_earlier, leaders, new, keys, batch_table, batch_rows, index_table, index_rows, shift,
-                matchable, _side(nodes.earlier) if len(index) else empty, _side(nodes.new),
-                (config.min_jaccard, config.min_containment, config.min_entity_agreement))
+                matchable, _side(nodes.earlier) if len(index) else batch,  # no index: never read
+                batch, (config.min_jaccard, config.min_containment, config.min_entity_agreement))
     return root, leaders
 
 
