@@ -30,6 +30,8 @@ from typing import NamedTuple
 
 VARIANT_TIERS = ("exact", "furniture", "light", "medium", "heavy")
 HARD_NEGATIVE_TIERS = ("followup", "template")
+START = datetime(2026, 11, 1, tzinfo=timezone.utc)  # the generated stories are published over 30 days from here
+NOW = datetime(2026, 12, 15, tzinfo=timezone.utc)  # the moment the generated corpus is deduplicated
 
 # --- vocabulary --------------------------------------------------------------------------------
 
@@ -417,7 +419,7 @@ def make_corpus(n_stories: int, copies: int, seed: int, hard_negative_rate: floa
     rng = random.Random(seed)
     kinds = ("Herald", "Times", "Post", "Courier", "Gazette", "Daily")
     outlets = [f"The {_name(rng, 2)} {kind}" for kind in kinds]
-    start = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    start = START
     used_ids: set[str] = set()
 
     def new_id() -> str:

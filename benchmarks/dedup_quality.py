@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from datasketch import MinHash, MinHashLSH
 
-from benchmarks.corpusgen import HARD_NEGATIVE_TIERS, VARIANT_TIERS, CorpusDoc, make_corpus
+from benchmarks.corpusgen import HARD_NEGATIVE_TIERS, NOW, VARIANT_TIERS, CorpusDoc, make_corpus
 from pipelines.dedup import DedupConfig, DedupIndex, DedupInput, deduplicate, fingerprints
 from pipelines.signatures import lean_minhash
 
@@ -89,7 +89,7 @@ def _count(cell: list[int], predicted: set[str], true: set[str]) -> None:
 
 def run_wirewash(corpus: list[CorpusDoc], config: DedupConfig) -> dict[str, str]:
     docs = [DedupInput(d.doc_id, d.text, d.published_at) for d in corpus]
-    outcomes, _ = deduplicate(docs, DedupIndex.empty(), config)
+    outcomes, _ = deduplicate(docs, DedupIndex.empty(), config, now=NOW)
     return {o.doc_id: o.cluster_id for o in outcomes}
 
 
@@ -101,7 +101,7 @@ def foreign_candidates(corpus: list[CorpusDoc], config: DedupConfig) -> float:
     """
     docs = [DedupInput(d.doc_id, d.text, d.published_at) for d in corpus]
     lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm)
-    sketches = {i: lean_minhash(s, config.seed) for i, s in enumerate(fingerprints(docs, config).signatures)}
+    sketches = {i: lean_minhash(s, config.seed) for i, s in enumerate(fingerprints(docs, config, NOW).signatures)}
     for i, sketch in sketches.items():
         lsh.insert(i, sketch, check_duplication=False)
     foreign = sum(

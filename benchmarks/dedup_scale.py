@@ -44,8 +44,8 @@ def warm_up() -> float:
     """Load (or, on a fresh checkout, compile) the numba kernels once per process: seconds."""
     start = time.perf_counter()
     docs = [DedupInput(d.doc_id, d.text, d.published_at) for d in make_corpus(4, 2, 1)]
-    _, rows = deduplicate(docs[:4], DedupIndex.empty())
-    deduplicate(docs[4:], DedupIndex.from_tables([rows]))
+    _, rows = deduplicate(docs[:4], DedupIndex.empty(), now=NOW)
+    deduplicate(docs[4:], DedupIndex.from_tables([rows]), now=NOW)
     return time.perf_counter() - start
 
 
@@ -57,7 +57,7 @@ def end_to_end(n_docs: int, seed: int, repeats: int) -> None:
     ours_s, stock_s = [], []
     for _ in range(repeats):
         start = time.process_time()
-        outcomes, _ = deduplicate(docs, DedupIndex.empty(), config)
+        outcomes, _ = deduplicate(docs, DedupIndex.empty(), config, now=NOW)
         ours_s.append(time.process_time() - start)
         start = time.process_time()
         stock = run_baseline(corpus, config.shingle_size, config.min_jaccard)
@@ -151,7 +151,7 @@ def ingest_part(url: str, basename: str, n_docs: int, seed: int, part: int, part
     started and ended. Module level so that a spawned process can run it."""
     docs = corpus_docs(n_docs, seed)[part::parts]
     config = DedupConfig(redis_url=url, redis_basename=basename)
-    deduplicate([], DedupIndex.empty(), config)  # connect and load scripts before the clock starts
+    deduplicate([], DedupIndex.empty(), config, now=NOW)  # connect and load scripts before the clock starts
     time.sleep(max(0.0, start_at - time.time()))
     began = time.time()
     outcomes: list[DedupOutcome] = []

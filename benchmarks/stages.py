@@ -152,6 +152,7 @@ def bench_clean(pages: list[tuple[str, str]], repeat: int, workers: int) -> dict
 # --- dedup stage -------------------------------------------------------------------------------
 
 def bench_dedup(docs: list, repeat: int) -> tuple[dict[str, Runs], dict[str, str]]:
+    from benchmarks.corpusgen import NOW
     from benchmarks.dedup_quality import run_baseline, score
     from pipelines.dedup import DedupConfig, DedupIndex, DedupInput, deduplicate
 
@@ -162,7 +163,7 @@ def bench_dedup(docs: list, repeat: int) -> tuple[dict[str, Runs], dict[str, str
     clusters: dict[str, dict[str, str]] = {}
 
     def run_ours() -> None:
-        outcomes, _ = deduplicate(inputs, DedupIndex.empty(), config)
+        outcomes, _ = deduplicate(inputs, DedupIndex.empty(), config, now=NOW)
         clusters["ours"] = {o.doc_id: o.cluster_id for o in outcomes}
 
     def run_stock() -> None:

@@ -84,15 +84,16 @@ def dataset_counts(corpus: Path) -> dict[str, dict[str, Any]]:
     return counts
 
 
-def write_card(corpus: Path) -> Path:
-    """Write ``<corpus>/README.md`` atomically (readers see the old card or the new one); returns its path."""
+def write_card(corpus: Path, now: dt.datetime) -> Path:
+    """Write ``<corpus>/README.md`` atomically (readers see the old card or the new one), as of
+    ``now`` (its "last updated" line); returns its path."""
     corpus = Path(corpus).resolve()
     path = corpus / CARD
-    write_text(render_card(corpus), path)
+    write_text(render_card(corpus, now), path)
     return path
 
 
-def render_card(corpus: Path) -> str:
+def render_card(corpus: Path, now: dt.datetime) -> str:
     """The card's Markdown for the corpus at ``corpus`` (an absolute path: the snippets are meant to be pasted)."""
     counts = dataset_counts(corpus)
     runs = list(iter_manifests(corpus))
@@ -103,7 +104,7 @@ def render_card(corpus: Path) -> str:
         "News articles extracted from web pages, cleaned of page furniture (navigation, cookie banners,",
         "newsletter and app promos, related links, captions, comments) and deduplicated across outlets and runs.",
         f"Written by wirewash, schema version {SCHEMA_VERSION}. This file is rewritten after every run;",
-        f"last updated {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+        f"last updated {now.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
         + (f" after run `{last.get('run_id')}`." if last else "."),
         "",
         "## Contents",

@@ -45,8 +45,9 @@ class CompactionUnsupported(RuntimeError):
     """This system cannot swap two directories atomically, so compaction refuses to start."""
 
 
-def compact(corpus: Path, *, small_bytes: int = SMALL_BYTES, file_bytes: int = FILE_BYTES) -> dict[str, Any]:
-    """Compact every partition of ``articles/``, ``duplicates/`` and ``errors/``; returns a summary.
+def compact(corpus: Path, now: dt.datetime, *, small_bytes: int = SMALL_BYTES, file_bytes: int = FILE_BYTES) -> dict[str, Any]:
+    """Compact every partition of ``articles/``, ``duplicates/`` and ``errors/`` at ``now`` (the
+    compaction's id and the card's "last updated"); returns a summary.
 
     Raises ``CorpusLocked`` when a run holds the corpus, ``CompactionUnsupported`` when the
     filesystem cannot exchange directories (checked before anything is written).
@@ -56,7 +57,7 @@ def compact(corpus: Path, *, small_bytes: int = SMALL_BYTES, file_bytes: int = F
         raise FileNotFoundError(f"no corpus at {corpus}")
     with corpus_lock(corpus):
         recovered = recover(corpus)
-        compaction_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}Z-{secrets.token_hex(3)}"
+        compaction_id = f"{now.astimezone(dt.UTC):%Y%m%dT%H%M%S}Z-{secrets.token_hex(3)}"
         stage = corpus / STAGING / f"compact-{compaction_id}"
         try:
             _probe_exchange(stage)
@@ -69,7 +70,7 @@ def compact(corpus: Path, *, small_bytes: int = SMALL_BYTES, file_bytes: int = F
             ]
         finally:
             shutil.rmtree(stage, ignore_errors=True)
-        write_card(corpus)
+        write_card(corpus, now)
     return {
         "compaction_id": compaction_id,
         "recovered": recovered,

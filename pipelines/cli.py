@@ -25,6 +25,7 @@ from output.compact import CompactionUnsupported, compact
 from crawler.record import PageError
 from output.lock import CorpusLocked
 from pipelines.clean import Cleaned, clean_stream
+from pipelines.clock import utc_now
 from pipelines.config import RunConfig, load_config, parse_engine
 from pipelines.crawl import crawl
 from pipelines.demo import demo
@@ -202,7 +203,7 @@ def compact_cmd(corpus: Path) -> None:
     """Merge each partition's small files into few, atomically, while readers keep reading."""
     with _exit_codes("compaction"):
         try:
-            summary = compact(corpus)
+            summary = compact(corpus, utc_now())
         except CompactionUnsupported as exc:
             raise click.ClickException(str(exc)) from exc
     err.print(f"compacted {len(summary['partitions'])} partitions: {summary['files_before']} -> "
@@ -213,7 +214,7 @@ def compact_cmd(corpus: Path) -> None:
 @click.argument("corpus", type=CORPUS)
 def card_cmd(corpus: Path) -> None:
     """Rewrite CORPUS/README.md, the dataset card (runs do this themselves after every commit)."""
-    err.print(f"card: {write_card(corpus)}")
+    err.print(f"card: {write_card(corpus, utc_now())}")
 
 
 @main.command("clean")

@@ -44,7 +44,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,7 @@ from crawler.record import PageError, RawPage
 from crawler.sources import load_sources
 from output.lock import corpus_lock
 from output.store import read_state, write_json
+from pipelines.clock import utc_now
 from pipelines.config import RunConfig
 from pipelines.lifetime import die_with_parent
 from pipelines.run import EXIT_INPUT_ERRORS, INPUTS_STATE, SEGMENTS_STATE, ingest
@@ -135,13 +136,15 @@ def crawl(
     redis: str | None = None,
     processes: int = 1,
     redis_prefix: str | None = None,
+    now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Crawl ``sources_file`` (all sources, or ``only`` these) into the corpus at ``out``.
 
     ``settings`` overrides Scrapy settings (e.g. ``{"LOG_LEVEL": "WARNING"}``). With ``redis``
     (a ``redis://`` URL), ``processes`` runners share the frontier there under ``redis_prefix``
     (default: ``default_redis_prefix(out)``). Returns the ingest manifest with
-    ``command = "crawl"`` and a ``crawl`` section; ``exit_code`` is 0 or 3.
+    ``command = "crawl"`` and a ``crawl`` section; ``exit_code`` is 0 or 3. ``now`` (default:
+    :func:`pipelines.clock.utc_now`) is the crawl's start; its times and the ingest's follow from it.
     Raises ``CorpusLocked`` (exit 75) and ``CrawlFailed`` / ``SourcesError`` (exit 1 / 2).
     """
     sources_file, out = Path(sources_file).resolve(), Path(out).resolve()
@@ -152,7 +155,11 @@ def crawl(
     spec = load_sources(sources_file)  # fail early, with the source and key named
     for name in only or []:
         spec.get(name)
-    started = dt.datetime.now(dt.timezone.utc)
+    started, t0 = now or utc_now(), time.monotonic()
+
+    def clock() -> dt.datetime:
+        return started + dt.timedelta(seconds=time.monotonic() - t0)
+
     crawl_id = f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
     raw, jobs, logs = out / RAW, out / JOBS, out / CRAWLS
     if redis:  # one WARC name per runner: crawl-<id>-p<k>-NNNNN.warc.gz
@@ -208,7 +215,7 @@ def crawl(
                         cmd += ["--jobs", str(jobs)]
                     procs.append(subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
                                                   preexec_fn=die_with_parent))
-                feed = _Feed(procs, warcs, leftovers, config.max_input_bytes, timeout)
+                feed = _Feed(procs, warcs, leftovers, config.max_input_bytes, timeout, clock)
 
                 def finish() -> None:  # the runners have exited and every segment has been read
                     found = [json.loads(r.read_text(encoding="utf-8")) for r in reports if r.exists()]
@@ -233,7 +240,7 @@ def crawl(
 
                 # same lock, same atomic commit: the fetched URLs are recorded only with their documents
                 manifest = ingest([], out, config, on_page=on_page, pages=feed, locked=True,
-                                  extra_state=state_rows, extra_manifest=extra_manifest)
+                                  extra_state=state_rows, extra_manifest=extra_manifest, now=clock())
             finally:
                 if feed is not None:
                     feed.stop()
@@ -261,13 +268,15 @@ class _Feed:
 
     POLL_S = 0.1
 
-    def __init__(self, proc, warc, leftovers: list[Path], max_bytes: int, timeout: float | None) -> None:
+    def __init__(self, proc, warc, leftovers: list[Path], max_bytes: int, timeout: float | None,
+                 clock: Callable[[], dt.datetime]) -> None:
         self.procs = list(proc) if isinstance(proc, (list, tuple)) else [proc]
         self.warcs = list(warc) if isinstance(warc, (list, tuple)) else [warc]
         self.proc, self.warc = self.procs[0], self.warcs[0]
         self.leftovers, self.max_bytes = leftovers, max_bytes
         self.deadline = time.monotonic() + timeout if timeout else None
-        self.exited_at = dt.datetime.now(dt.timezone.utc)
+        self.clock = clock
+        self.exited_at = clock()
         self.returncode: int | None = None
         self.segments: list[Path] = []  # every segment read, in order
         self.own_salvaged: list[Path] = []
@@ -298,7 +307,7 @@ class _Feed:
         if None in codes:
             return False
         self.returncode = next((c for c in codes if c), 0)
-        self.exited_at = dt.datetime.now(dt.timezone.utc)
+        self.exited_at = self.clock()
         return True
 
     def __iter__(self) -> Iterator[RawPage | PageError]:

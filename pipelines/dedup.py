@@ -411,10 +411,10 @@ def _batches(lengths: list[int]) -> list[tuple[int, int]]:
     return list(pairwise(bounds)) or [(0, 0)]
 
 
-def fingerprints(docs: list[DedupInput], config: DedupConfig, now: datetime | None = None) -> Fingerprints:
+def fingerprints(docs: list[DedupInput], config: DedupConfig, now: datetime) -> Fingerprints:
     """Everything dedup compares about each doc, computed about ``_BATCH_CHARS`` characters at a
     time (:func:`pipelines.shingles.tokenize_batch`, :func:`pipelines.signatures.minhash_batch`)."""
-    now_us = _us(now or datetime.now(timezone.utc), "-", "now")
+    now_us = _us(now, "-", "now")
     published = [_us(d.published_at, d.doc_id, "published_at") for d in docs]
     seen = [_us(d.fetched_at, d.doc_id, "fetched_at") for d in docs]
     signatures = np.empty((len(docs), config.num_perm), np.uint32)
@@ -533,17 +533,17 @@ def _best_per_group(groups: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, n
 
 
 def deduplicate(
-    docs: list[DedupInput], index: DedupIndex, config: DedupConfig = DedupConfig(), now: datetime | None = None
+    docs: list[DedupInput], index: DedupIndex, config: DedupConfig = DedupConfig(), *, now: datetime
 ) -> tuple[list[DedupOutcome], pa.Table]:
     """Cluster ``docs`` among themselves and against ``index``; return one outcome per doc (in
     input order) and the index rows to persist for them (:data:`INDEX_SCHEMA`, sorted by doc_id,
     the order :meth:`DedupIndex.from_tables` keeps rows in).
 
-    ``now`` (default: the current time) anchors ``config.retention_days``: earlier documents
-    dated before ``now - retention_days`` are not matched (they stay in their clusters).
+    ``now`` (the run's moment; no default, so no result depends on the day it is computed) anchors
+    ``config.retention_days``: earlier documents dated before ``now - retention_days`` are not
+    matched (they stay in their clusters), and is the ``seen_at`` of documents without a fetch time.
     """
     _check_inputs(docs, index, config)
-    now = now or datetime.now(timezone.utc)
     with _cyclic_gc_paused():
         by_id = sorted(range(len(docs)), key=lambda i: docs[i].doc_id)
         new = fingerprints([docs[i] for i in by_id], config, now)

@@ -7,6 +7,7 @@ module only draws them. Every data mark carries a ``<title>`` so hovering shows 
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 from html import escape
 from pathlib import Path
@@ -27,11 +28,12 @@ class _Html(str):
     """Markup built here from escaped parts, inserted into a table cell as it is."""
 
 
-def report(corpus: Path, out: Path | None = None) -> Path:
-    """Write the report for ``corpus`` to ``out`` (default ``<corpus>/report.html``) atomically; returns its path."""
+def report(corpus: Path, out: Path | None = None, now: dt.datetime | None = None) -> Path:
+    """Write the report for ``corpus`` to ``out`` (default ``<corpus>/report.html``) atomically, as
+    of ``now`` (default: :func:`pipelines.clock.utc_now`); returns its path."""
     corpus = Path(corpus).resolve()
     path = Path(out) if out is not None else corpus / REPORT
-    write_text(render_report(stats(corpus)), path)
+    write_text(render_report(stats(corpus, now=now)), path)
     return path
 
 

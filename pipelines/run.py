@@ -36,6 +36,7 @@ from output.lock import corpus_lock
 from output.schema import ARTICLES, DUPLICATES, ERRORS, SCHEMA_VERSION, partition_value, to_table
 from output.store import RunWriter, iter_state, read_state, recover
 from pipelines.clean import Cleaned, clean_stream
+from pipelines.clock import utc_now
 from pipelines.config import RunConfig, config_to_dict, parse_engine
 from pipelines.dedup import DedupInput, deduplicate, load_index
 from pipelines.furniture import LINES_STATE, PAGES_STATE, RULE, FurnitureTable, Page
@@ -73,7 +74,7 @@ class RunState:
     """Counters and rows one run accumulates before it commits."""
 
     run_id: str
-    started: dt.datetime
+    started: dt.datetime  # the run's "now": anchors the retention window, run id and undated pages' day
     counts: Counter = field(default_factory=Counter)
     removals: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     docs: list[dict[str, Any]] = field(default_factory=list)
@@ -86,13 +87,18 @@ class RunState:
     health: HealthCollector = field(default_factory=HealthCollector)
     furniture: dict[str, Any] = field(default_factory=dict)  # the manifest's "furniture" section
     state_tables: dict[str, pa.Table] = field(default_factory=dict)  # extra state rows this run commits
+    t0: float = field(default_factory=time.perf_counter)
 
     def error(self, err: PageError) -> None:
         self.counts[f"{err.stage}_errors"] += 1
         self.errors.append(
             {"source_uri": err.source_uri, "stage": err.stage, "reason": err.reason, "detail": err.detail,
-             "run_id": self.run_id, "at": dt.datetime.now(dt.timezone.utc)}
+             "run_id": self.run_id, "at": self.now()}
         )
+
+    def now(self) -> dt.datetime:
+        """The run's clock: ``started`` plus the time elapsed since (so a pinned start pins it all)."""
+        return self.started + dt.timedelta(seconds=time.perf_counter() - self.t0)
 
 
 def ingest(
@@ -105,6 +111,7 @@ def ingest(
     locked: bool = False,
     extra_state: Callable[[str], dict[str, pa.Table]] | None = None,
     extra_manifest: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Ingest ``paths`` (files or directories) into the corpus at ``out``; returns the manifest.
 
@@ -113,15 +120,16 @@ def ingest(
     ``output.lock.CorpusLocked`` when another run holds the corpus. A caller that already holds
     the lock (the crawl) passes ``locked=True``, and commits its own state tables and manifest
     section in the same atomic step with ``extra_state(run_id) -> {name: table}`` and
-    ``extra_manifest``.
+    ``extra_manifest``. ``now`` (default: :func:`pipelines.clock.utc_now`) is the run's start: its
+    id, the retention window's anchor and the partition of pages that carry no fetch time.
     """
     config = config or RunConfig()
     out = out.resolve()
     if not locked:
         with corpus_lock(out):
             return ingest(paths, out, config, on_page, pages=pages, locked=True, extra_state=extra_state,
-                          extra_manifest=extra_manifest)
-    started = dt.datetime.now(dt.timezone.utc)
+                          extra_manifest=extra_manifest, now=now)
+    started = now or utc_now()
     state = RunState(new_run_id(started), started)
     recovered = recover(out)
     writer = RunWriter(out, state.run_id)
@@ -135,7 +143,7 @@ def ingest(
     except BaseException:
         writer.abort()
         raise
-    write_card(out)  # after the commit, still under the lock: the card describes what was just committed
+    write_card(out, state.now())  # after the commit, still under the lock: the card describes what was just committed
     return manifest
 
 
@@ -143,7 +151,7 @@ def _run(paths, extra_pages, out, config, state, writer, on_page) -> dict[str, A
     t0 = time.perf_counter()
     seen_inputs = {fp for name in (INPUTS_STATE, SEGMENTS_STATE) for table in read_state(out, name)
                    for fp in table.column("fingerprint").to_pylist()}
-    now = dt.datetime.now(dt.timezone.utc)  # one clock for the retention window: loading and dedup
+    now = state.started  # one moment for the retention window: loading and dedup
     index = load_index(lambda columns: iter_state(out, DEDUP_STATE, columns), config.dedup, now)
     known = index.doc_ids if not config.dedup.retention_days else frozenset(
         doc for table in iter_state(out, DEDUP_STATE, ["doc_id"]) for doc in table.column("doc_id").to_pylist())
@@ -372,7 +380,7 @@ def _manifest(state: RunState, config: RunConfig, paths, files_written: int) -> 
         "command": "ingest",
         "schema_version": SCHEMA_VERSION,
         "started_at": state.started.isoformat(),
-        "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+        "finished_at": state.now().isoformat(),
         "inputs": {"requested": [str(p) for p in paths], "ingested": state.inputs},
         "counts": dict(sorted(state.counts.items())),
         "removals": {rule: dict(c) for rule, c in sorted(state.removals.items())},

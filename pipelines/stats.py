@@ -29,6 +29,7 @@ from rich.table import Table
 from output.card import dataset_counts, dataset_files
 from output.schema import DATASETS, PARTITION_COLUMN, SCHEMA_VERSION
 from output.store import iter_manifests
+from pipelines.clock import utc_now
 
 NO_DOMAIN = "(no url)"
 EMPTY_BODY_REASONS = ("empty", "no_text")  # load: empty page; clean: nothing left after extraction
@@ -49,15 +50,16 @@ def read_dataset(corpus: Path, dataset: str, columns: list[str]) -> pa.Table:
     return data.to_table(columns=columns)
 
 
-def stats(corpus: Path, top: int = 10) -> dict[str, Any]:
-    """Every figure about the corpus at ``corpus``, as plain JSON-able data; ``top`` bounds the story list."""
+def stats(corpus: Path, top: int = 10, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Every figure about the corpus at ``corpus``, as plain JSON-able data; ``top`` bounds the story
+    list, ``now`` (default: :func:`pipelines.clock.utc_now`) is the figures' ``generated_at``."""
     corpus = Path(corpus).resolve()
     docs = _documents(corpus)
     errors = read_dataset(corpus, "errors", ["source_uri", "stage", "reason", PARTITION_COLUMN])
     errors = errors.append_column("domain", _host(errors.column("source_uri")))
     return {
         "corpus": str(corpus),
-        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "generated_at": (now or utc_now()).isoformat(timespec="seconds"),
         "schema_version": SCHEMA_VERSION,
         "datasets": dataset_counts(corpus),
         "per_day": _per_day(docs, errors),

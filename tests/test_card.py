@@ -15,6 +15,8 @@ from test_stats import sample_corpus
 from output.card import CARD, COLUMN_MEANING, dataset_counts, render_card, write_card
 from output.schema import DATASETS, PARTITION_COLUMN
 
+NOW = dt.datetime(2026, 11, 21, 7, 30, tzinfo=dt.UTC)
+
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
@@ -29,7 +31,7 @@ def test_every_column_of_every_dataset_is_explained():
 
 
 def test_card_lists_columns_with_schema_types_and_the_counts(corpus):
-    card = write_card(corpus).read_text(encoding="utf-8")
+    card = write_card(corpus, now=NOW).read_text(encoding="utf-8")
     for name, schema in DATASETS.items():
         section = card.split(f"## Columns of `{name}/`", 1)[1].split("\n## ", 1)[0]
         for field in schema:
@@ -40,17 +42,18 @@ def test_card_lists_columns_with_schema_types_and_the_counts(corpus):
         assert f"| `{name}/` | {c['rows']:,} | {c['files']:,} | {c['partitions']:,} |" in card
     for reader in ("duckdb", "polars", "pandas", "pyspark"):
         assert f"import {reader}" in card or f"from {reader}" in card
+    assert "last updated 2026-11-21 07:30 UTC after run `" in card  # the moment of the run that wrote it
 
 
 def test_card_is_replaced_atomically(corpus):
     (corpus / CARD).write_text("stale", encoding="utf-8")
-    write_card(corpus)
+    write_card(corpus, now=NOW)
     assert (corpus / CARD).read_text(encoding="utf-8").startswith("# wirewash corpus")
     assert not list(corpus.glob(".*.tmp"))
 
 
 def test_card_snippets_run_as_written(corpus, capsys):
-    card = render_card(corpus)
+    card = render_card(corpus, now=NOW)
     blocks = re.findall(r"```python\n(.*?)```", card, re.DOTALL)
     assert len(blocks) == 4
     rows = dataset_counts(corpus)["articles"]["rows"]

@@ -1,6 +1,7 @@
 """Compaction: fewer files, the same rows, readers never see a different count, the lock is respected."""
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import shutil
 import threading
@@ -17,6 +18,8 @@ from output.lock import CorpusLocked, corpus_lock
 from output.schema import DATASETS
 from pipelines.config import RunConfig
 from pipelines.run import ingest
+
+NOW = dt.datetime(2026, 11, 21, 7, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -41,7 +44,7 @@ def listing(corpus) -> list[str]:
 
 def test_compact_keeps_every_row_and_reduces_files(corpus):
     before, files_before = snapshot(corpus), {d: dataset_files(corpus, d) for d in DATASETS}
-    summary = compact(corpus)
+    summary = compact(corpus, now=NOW)
     assert snapshot(corpus) == before
     files_after = {d: dataset_files(corpus, d) for d in DATASETS}
     assert sum(map(len, files_after.values())) < sum(map(len, files_before.values()))
@@ -57,7 +60,7 @@ def test_compact_keeps_every_row_and_reduces_files(corpus):
     assert all(f.name.startswith(f"part-compact-{summary['compaction_id']}-") for f in merged)
     assert not any((corpus / "_staging").iterdir())
     assert f"| {len(files_after['articles'])} |" in (corpus / "README.md").read_text(encoding="utf-8")
-    assert compact(corpus)["partitions"] == []  # nothing left to merge
+    assert compact(corpus, now=NOW)["partitions"] == []  # nothing left to merge
 
 
 def test_readers_never_see_a_different_count_during_compaction(corpus, monkeypatch):
@@ -89,7 +92,7 @@ def test_readers_never_see_a_different_count_during_compaction(corpus, monkeypat
     thread = threading.Thread(target=reader)
     thread.start()
     try:
-        summary = compact(corpus)
+        summary = compact(corpus, now=NOW)
     finally:
         stop.set()
         thread.join()
@@ -102,12 +105,12 @@ def test_readers_never_see_a_different_count_during_compaction(corpus, monkeypat
 def test_compact_refuses_a_locked_corpus(corpus):
     before = listing(corpus)
     with corpus_lock(corpus), pytest.raises(CorpusLocked):
-        compact(corpus)
+        compact(corpus, now=NOW)
     assert listing(corpus) == before
 
 
 def test_a_run_after_compaction_still_knows_every_input(corpus):
-    compact(corpus)
+    compact(corpus, now=NOW)
     before = snapshot(corpus)
     manifest = ingest([SAMPLES], corpus, RunConfig(workers=1))  # the same inputs again: nothing new
     assert manifest["counts"].get("documents", 0) == 0
@@ -127,7 +130,7 @@ def test_a_failed_swap_leaves_the_corpus_as_it_was(corpus, monkeypatch):
 
     monkeypatch.setattr(compact_module, "_exchange", fail_after_probe)
     with pytest.raises(OSError, match="disk on fire"):
-        compact(corpus)
+        compact(corpus, now=NOW)
     assert listing(corpus) == before
 
 
@@ -139,5 +142,5 @@ def test_compact_refuses_to_start_without_an_atomic_exchange(corpus, monkeypatch
 
     monkeypatch.setattr(compact_module, "_exchange", unsupported)
     with pytest.raises(CompactionUnsupported, match="nothing was changed"):
-        compact(corpus)
+        compact(corpus, now=NOW)
     assert listing(corpus) == before

@@ -319,7 +319,8 @@ def test_uncommitted_segments_of_a_killed_crawl_are_taken_over(tmp_path):
         def wait(self):
             return 0
 
-    feed = _Feed(Done(), raw / "crawl-20261122T020000Z-123456.warc.gz", found, 1_000_000, None)
+    feed = _Feed(Done(), raw / "crawl-20261122T020000Z-123456.warc.gz", found, 1_000_000, None,
+                 clock=lambda: dt.datetime(2026, 11, 22, 2, tzinfo=dt.UTC))
     pages = list(feed)
     assert feed.done and [p.url for p in pages] == [f"http://news.example/a/{i}" for i in range(5)]
     assert feed.segments == [p.resolve() for p in found] and not feed.urls  # leftovers: URLs come from the caller

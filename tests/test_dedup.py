@@ -20,8 +20,8 @@ def hours(n: float) -> datetime:
     return T0 + timedelta(hours=n)
 
 
-def run(docs: list[DedupInput], index: DedupIndex | None = None, **config) -> dict[str, DedupOutcome]:
-    outcomes, _ = deduplicate(docs, index or DedupIndex.empty(), DedupConfig(**config))
+def run(docs: list[DedupInput], index: DedupIndex | None = None, now: datetime = T0, **config) -> dict[str, DedupOutcome]:
+    outcomes, _ = deduplicate(docs, index or DedupIndex.empty(), DedupConfig(**config), now=now)
     return {o.doc_id: o for o in outcomes}
 
 
@@ -158,7 +158,7 @@ def test_same_inputs_in_any_order_give_the_same_outcomes_and_index_rows():
 def test_incremental_run_joins_the_earlier_cluster_and_never_replaces_its_representative(tmp_path):
     story_a, story_b = story(8), story(9)
     rng = random.Random(8)
-    run_1, index_rows = deduplicate([DedupInput("a-wire", story_a.text, hours(2))], DedupIndex.empty())
+    run_1, index_rows = deduplicate([DedupInput("a-wire", story_a.text, hours(2))], DedupIndex.empty(), now=T0)
     assert run_1 == [DedupOutcome("a-wire", "a-wire", True, None, None, None)]
     pq.write_table(index_rows, tmp_path / "run-1.parquet")
     index = DedupIndex.from_tables([pq.read_table(tmp_path / "run-1.parquet")])
@@ -166,7 +166,7 @@ def test_incremental_run_joins_the_earlier_cluster_and_never_replaces_its_repres
     # The copy is published earlier and is longer (an outlet added a paragraph): it still loses.
     copy = make_variant(rng, story_a, "light") + "\n\nAn outlet's own closing paragraph, written locally."
     docs = [DedupInput("a-copy", copy, hours(0)), DedupInput("b-wire", story_b.text, hours(3))]
-    out, rows_2 = deduplicate(docs, index)
+    out, rows_2 = deduplicate(docs, index, now=T0)
     assert (out[0].cluster_id, out[0].kept, out[0].duplicate_of) == ("a-wire", False, "a-wire")
     assert out[0].match == "near"
     assert out[1] == DedupOutcome("b-wire", "b-wire", True, None, None, None)
@@ -174,7 +174,7 @@ def test_incremental_run_joins_the_earlier_cluster_and_never_replaces_its_repres
 
     # Run 3 sees both earlier runs; a copy of the run-2 duplicate still lands in cluster a-wire.
     index = DedupIndex.from_tables([rows_2, index_rows])
-    out, _ = deduplicate([DedupInput("a-copy-2", copy, hours(9))], index)
+    out, _ = deduplicate([DedupInput("a-copy-2", copy, hours(9))], index, now=T0)
     assert (out[0].cluster_id, out[0].duplicate_of) == ("a-wire", "a-wire")
 
 
@@ -184,16 +184,15 @@ def test_a_new_doc_bridging_two_earlier_clusters_joins_the_preferred_one_without
     first, second = "\n\n".join(paragraphs[:half]), "\n\n".join(paragraphs[half:])
     run_1, rows = deduplicate(
         [DedupInput("second-half", second, hours(0)), DedupInput("first-half", first, hours(1))],
-        DedupIndex.empty(),
-    )
+        DedupIndex.empty(), now=T0)
     assert all(o.kept for o in run_1)  # disjoint halves: two clusters
     full = DedupInput("full", "\n\n".join(paragraphs), hours(2))
-    out, _ = deduplicate([full], DedupIndex.from_tables([rows]))
+    out, _ = deduplicate([full], DedupIndex.from_tables([rows]), now=T0)
     assert (out[0].cluster_id, out[0].duplicate_of) == ("second-half", "second-half")  # the earlier one
 
 
 def test_empty_input_and_empty_index():
-    outcomes, table = deduplicate([], DedupIndex.empty())
+    outcomes, table = deduplicate([], DedupIndex.empty(), now=T0)
     assert outcomes == [] and table.num_rows == 0 and table.schema == INDEX_SCHEMA
     assert len(DedupIndex.from_tables([table])) == 0
     out = run([DedupInput("only", "", None), DedupInput("blank", " \u200b\n", None)])
@@ -209,14 +208,14 @@ def test_index_schema_is_portable():
 def test_bad_input_is_refused_with_its_name():
     doc = DedupInput("dup", "some text here", hours(0))
     with pytest.raises(ValueError, match="'dup'"):
-        deduplicate([doc, doc], DedupIndex.empty())
+        deduplicate([doc, doc], DedupIndex.empty(), now=T0)
     with pytest.raises(ValueError, match="'naive'.*timezone"):
-        deduplicate([DedupInput("naive", "text", datetime(2026, 11, 2))], DedupIndex.empty())
-    _, rows = deduplicate([doc], DedupIndex.empty())
+        deduplicate([DedupInput("naive", "text", datetime(2026, 11, 2))], DedupIndex.empty(), now=T0)
+    _, rows = deduplicate([doc], DedupIndex.empty(), now=T0)
     with pytest.raises(ValueError, match="already in the dedup index"):
-        deduplicate([doc], DedupIndex.from_tables([rows]))
+        deduplicate([doc], DedupIndex.from_tables([rows]), now=T0)
     with pytest.raises(ValueError, match="k=5"):
-        deduplicate([], DedupIndex.from_tables([rows]), replace(DedupConfig(), shingle_size=5))
+        deduplicate([], DedupIndex.from_tables([rows]), replace(DedupConfig(), shingle_size=5), now=T0)
     with pytest.raises(ValueError, match="#0 lacks column"):
         DedupIndex.from_tables([rows.drop_columns(["signature"])])
     with pytest.raises(ValueError, match="min_jaccard"):
@@ -229,7 +228,7 @@ def test_retention_window_forgets_old_documents_but_keeps_their_clusters():
     _, rows = deduplicate([DedupInput("wire", source.text, hours(0))], DedupIndex.empty(), now=hours(0))
     index = DedupIndex.from_tables([rows])
     late = [DedupInput("copy", copy, hours(24 * 10))]
-    assert run(late, index, retention_days=30)["copy"].duplicate_of == "wire"
+    assert run(late, index, now=hours(24 * 10), retention_days=30)["copy"].duplicate_of == "wire"
     out, _ = deduplicate(late, index, DedupConfig(retention_days=7), now=hours(24 * 10))
     assert out[0].kept  # the wire is 10 days old: outside a 7-day window
     # By "seen": the wire was ingested at hours(0), so a 7-day window forgets it just the same.
