@@ -33,3 +33,20 @@ def test_a_run_at_a_given_moment_is_dated_by_it(tmp_path):
     assert "last updated 2029-02-03 04:" in card
     saved = json.loads((tmp_path / "corpus" / "_runs" / f"{manifest['run_id']}.json").read_text(encoding="utf-8"))
     assert saved["started_at"] == MOMENT.isoformat()
+
+
+def test_only_the_clock_module_reads_the_wall_clock_for_a_result():
+    """A new ``datetime.now()`` elsewhere would let a result depend on the day the code runs, which
+    the pinned clock and the calendar guard in .ci/run cannot see. Two exceptions read real time
+    for what it is: a WARC record's WARC-Date is when the bytes were fetched (a fact), and the
+    shared frontier's heartbeats compare moments of processes on several machines (an elapsed time)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    reads = re.compile(r"\b(?:datetime\.now|datetime\.utcnow|date\.today|time\.time)\(")
+    allowed = {Path("pipelines/clock.py"), Path("crawler/archive.py"), Path("crawler/frontier.py")}
+    found = [f"{path.relative_to(root)}:{n}" for package in ("crawler", "cleaners", "pipelines", "output")
+             for path in sorted((root / package).rglob("*.py")) if path.relative_to(root) not in allowed
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if reads.search(line)]
+    assert not found, f"wall-clock reads outside pipelines/clock.py: {found}"
